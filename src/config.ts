@@ -1,0 +1,44 @@
+// Server settings: command-line flags over AITTA_* environment variables over
+// defaults. Everything the server needs to know about its surroundings.
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Base domains for virtual-hosted-style requests (BUCKET.DOMAIN). */
+  domains: string[];
+  /** Region reported by the service. */
+  region: string;
+  /** Credential to create on first start instead of a random one. */
+  accessKey?: string;
+  secretKey?: string;
+  /** Longest lifetime accepted for SigV2 query-signed URLs (seconds). */
+  maxPresignV2Seconds: number;
+}
+
+export interface ConfigFlags {
+  host?: string;
+  port?: string;
+  data?: string;
+  domain?: string;
+  region?: string;
+}
+
+export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const port = Number(flags.port ?? env.AITTA_PORT ?? 7480);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${flags.port ?? env.AITTA_PORT}`);
+  const domains = (flags.domain ?? env.AITTA_DOMAIN ?? 'localhost')
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
+  return {
+    host: flags.host ?? env.AITTA_HOST ?? '127.0.0.1',
+    port,
+    dataDir: flags.data ?? env.AITTA_DATA ?? './aitta-data',
+    domains,
+    region: flags.region ?? env.AITTA_REGION ?? 'us-east-1',
+    accessKey: env.AITTA_ACCESS_KEY || undefined,
+    secretKey: env.AITTA_SECRET_KEY || undefined,
+    maxPresignV2Seconds: Number(env.AITTA_MAX_PRESIGN_V2_SECONDS ?? 7 * 24 * 3600),
+  };
+}

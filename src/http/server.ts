@@ -1,0 +1,112 @@
+// The HTTP edge: node:http in, S3Response out. Routes, authenticates and
+// dispatches each request, writes the handler's response (streaming bodies
+// with backpressure), and renders every failure once, as S3's XML error.
+
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { authenticate, type AuthOptions } from '../auth/authenticate.js';
+import { S3Error, errors } from '../errors.js';
+import type { S3Response, Services } from '../s3/context.js';
+import { dispatch } from '../s3/dispatch.js';
+import { route } from '../s3/router.js';
+import { document, el } from '../s3/xml.js';
+
+const HOST_ID = randomBytes(24).toString('base64');
+const REQUEST_ID_PREFIX = randomBytes(4).toString('hex').toUpperCase();
+let requestCounter = 0;
+
+function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) >>> 0;
+  return REQUEST_ID_PREFIX + requestCounter.toString(16).toUpperCase().padStart(8, '0');
+}
+
+function errorXml(error: S3Error, requestId: string, resource: string): string {
+  const details = Object.entries(error.details).map(([name, value]) => el(name, value)).join('');
+  return document(
+    'Error',
+    `${el('Code', error.code)}${el('Message', error.message)}${details}${el('Resource', resource)}${el('RequestId', requestId)}${el('HostId', HOST_ID)}`,
+    '',
+  );
+}
+
+function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, requestId: string): void {
+  const error = failure instanceof S3Error ? failure : errors.internal();
+  if (!(failure instanceof S3Error)) console.error(`[${requestId}] ${req.method} ${req.url}:`, failure);
+  if (res.headersSent) {
+    // A body was already under way: the only honest signal left is to cut it.
+    res.destroy();
+    return;
+  }
+  if (!req.complete) {
+    // The client is still sending a body we will not read: do not reuse the
+    // connection, and discard what arrives until it closes.
+    res.setHeader('Connection', 'close');
+    req.resume();
+  }
+  const resource = (req.url ?? '/').split('?')[0]!;
+  if (req.method === 'HEAD') {
+    res.writeHead(error.status);
+    res.end();
+    return;
+  }
+  const body = errorXml(error, requestId, resource);
+  res.writeHead(error.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, response: S3Response): Promise<void> {
+  const { body } = response;
+  const headers = { ...response.headers };
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    headers['Content-Length'] = Buffer.byteLength(body);
+  } else if (body === undefined && headers['Content-Length'] === undefined && req.method !== 'HEAD') {
+    headers['Content-Length'] = 0;
+  }
+  res.writeHead(response.status, headers);
+  if (req.method === 'HEAD' || body === undefined) {
+    if (body instanceof Readable) body.destroy();
+    res.end();
+  } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    res.end(body);
+  } else {
+    await pipeline(body, res);
+  }
+}
+
+export function createS3Server(services: Services): http.Server {
+  const authOptions: AuthOptions = {
+    lookupCredential: (accessKeyId) => services.meta.getCredential(accessKeyId),
+    now: () => new Date(),
+    maxPresignV2Seconds: services.config.maxPresignV2Seconds,
+  };
+  const server = http.createServer(async (req, res) => {
+    const requestId = nextRequestId();
+    res.setHeader('x-amz-request-id', requestId);
+    res.setHeader('x-amz-id-2', HOST_ID);
+    res.setHeader('Server', 'Aitta');
+    try {
+      const { target, op } = route(req.method ?? 'GET', req.url ?? '/', req.headers, services.config.domains);
+      const { credential, payload } = await authenticate(req, target, authOptions);
+      const response = await dispatch({
+        requestId,
+        method: req.method ?? 'GET',
+        headers: req.headers,
+        target,
+        op,
+        credential,
+        payload,
+        services,
+      });
+      await send(req, res, response);
+    } catch (failure) {
+      sendError(req, res, failure, requestId);
+    }
+  });
+  // Large uploads may take long: no whole-request deadline, generous keep-alive.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

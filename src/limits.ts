@@ -1,0 +1,42 @@
+// Every S3 limit Aitta enforces, in one place. Values are those of Amazon S3
+// (source in each comment) unless marked as Aitta's own.
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const TiB = 1024 * GiB;
+
+/** PutObject single-request maximum: "Upload an object in a single operation ... up to 5 GB" (S3 UG, Uploading objects). */
+export const MAX_PUT_OBJECT_BYTES = 5 * GiB;
+/** Largest object: 5 TiB (S3 UG, Uploading objects). */
+export const MAX_OBJECT_BYTES = 5 * TiB;
+/** Multipart: part numbers 1..10,000 (S3 UG, Multipart upload limits). */
+export const MAX_PART_NUMBER = 10_000;
+/** Multipart: minimum part size except the last, 5 MiB (S3 UG, Multipart upload limits). */
+export const MIN_PART_BYTES = 5 * MiB;
+/** Multipart: maximum part size, 5 GiB (S3 UG, Multipart upload limits). */
+export const MAX_PART_BYTES = 5 * GiB;
+/** Object key length in UTF-8 bytes (S3 UG, Naming objects). */
+export const MAX_KEY_BYTES = 1024;
+/** User-defined metadata in a PUT request header, 2 KB (S3 UG, Working with object metadata). */
+export const MAX_USER_METADATA_BYTES = 2 * KiB;
+/** Keys per ListObjects page and per ListParts/ListMultipartUploads page (S3 API Reference). */
+export const MAX_KEYS_PER_PAGE = 1000;
+/** Keys per DeleteObjects request (S3 API Reference, DeleteObjects). */
+export const MAX_DELETE_OBJECTS = 1000;
+/** Longest lifetime of a SigV4 presigned URL, 7 days (S3 API Reference, Authenticating Requests: Query Parameters). */
+export const MAX_PRESIGN_V4_SECONDS = 7 * 24 * 3600;
+/** Allowed difference between the request time and the server's clock, 15 minutes (RequestTimeTooSkewed). */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** Tags per object (S3 UG, Categorizing your storage using tags). */
+export const MAX_OBJECT_TAGS = 10;
+/** Bucket names: 3..63 characters (S3 UG, Bucket naming rules). */
+export const MIN_BUCKET_NAME = 3;
+export const MAX_BUCKET_NAME = 63;
+
+/** Aitta's own: largest XML request body read into memory (S3 caps DeleteObjects bodies near 2 MB too). */
+export const MAX_XML_BODY_BYTES = 2 * MiB;
+/** Aitta's own: objects up to this size are kept inline in the metadata store. */
+export const MAX_INLINE_OBJECT_BYTES = 64 * KiB;
+/** Aitta's own: how long an unreferenced blob is kept so that GETs in flight on it still complete. */
+export const BLOB_GRACE_MS = 15 * 60 * 1000;

@@ -1,0 +1,51 @@
+// One switch from Operation to handler. Adding an operation is a new variant
+// in operation.ts, a case in router.ts and a case here; TypeScript checks
+// that every variant is handled.
+
+import type { RequestContext, S3Response } from './context.js';
+import type { Operation } from './operation.js';
+import * as buckets from './handlers/buckets.js';
+import { copyObject, uploadPartCopy } from './handlers/copy.js';
+import { deleteObjects } from './handlers/delete-objects.js';
+import { listObjects, listObjectsV2 } from './handlers/listing.js';
+import * as multipart from './handlers/multipart.js';
+import * as objects from './handlers/objects.js';
+
+type Ctx<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
+
+export function dispatch(ctx: RequestContext): Promise<S3Response> {
+  const op = ctx.op;
+  switch (op.type) {
+    case 'ListBuckets': return buckets.listBuckets(ctx);
+    case 'CreateBucket': return buckets.createBucket(ctx as Ctx<'CreateBucket'>);
+    case 'HeadBucket': return buckets.headBucket(ctx as Ctx<'HeadBucket'>);
+    case 'DeleteBucket': return buckets.deleteBucket(ctx as Ctx<'DeleteBucket'>);
+    case 'GetBucketLocation': return buckets.getBucketLocation(ctx as Ctx<'GetBucketLocation'>);
+    case 'GetBucketAcl': return buckets.getBucketAcl(ctx as Ctx<'GetBucketAcl'>);
+    case 'GetBucketPolicy': return buckets.getBucketPolicy(ctx as Ctx<'GetBucketPolicy'>);
+    case 'GetBucketCors': return buckets.getBucketCors(ctx as Ctx<'GetBucketCors'>);
+    case 'GetBucketLifecycle': return buckets.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
+    case 'GetBucketRequestPayment': return buckets.getBucketRequestPayment(ctx as Ctx<'GetBucketRequestPayment'>);
+    case 'GetBucketVersioning': return buckets.getBucketVersioning(ctx as Ctx<'GetBucketVersioning'>);
+    case 'ListObjects': return listObjects(ctx as Ctx<'ListObjects'>);
+    case 'ListObjectsV2': return listObjectsV2(ctx as Ctx<'ListObjectsV2'>);
+    case 'ListMultipartUploads': return multipart.listMultipartUploads(ctx as Ctx<'ListMultipartUploads'>);
+    case 'DeleteObjects': return deleteObjects(ctx as Ctx<'DeleteObjects'>);
+    case 'GetObject': return objects.getObject(ctx as Ctx<'GetObject'>);
+    case 'HeadObject': return objects.headObject(ctx as Ctx<'HeadObject'>);
+    case 'PutObject': return objects.putObject(ctx as Ctx<'PutObject'>);
+    case 'CopyObject': return copyObject(ctx as Ctx<'CopyObject'>);
+    case 'DeleteObject': return objects.deleteObject(ctx as Ctx<'DeleteObject'>);
+    case 'GetObjectAcl': return objects.getObjectAcl(ctx as Ctx<'GetObjectAcl'>);
+    case 'CreateMultipartUpload': return multipart.createMultipartUpload(ctx as Ctx<'CreateMultipartUpload'>);
+    case 'UploadPart': return multipart.uploadPart(ctx as Ctx<'UploadPart'>);
+    case 'UploadPartCopy': return uploadPartCopy(ctx as Ctx<'UploadPartCopy'>);
+    case 'CompleteMultipartUpload': return multipart.completeMultipartUpload(ctx as Ctx<'CompleteMultipartUpload'>);
+    case 'AbortMultipartUpload': return multipart.abortMultipartUpload(ctx as Ctx<'AbortMultipartUpload'>);
+    case 'ListParts': return multipart.listParts(ctx as Ctx<'ListParts'>);
+    default: {
+      const unreachable: never = op;
+      throw new Error(`unhandled operation ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// Server-side copies: CopyObject (COPY / REPLACE metadata directive, in-place
+// REPLACE as `s3cmd modify` uses) and UploadPartCopy (with a source range).
+// Data is streamed from the source into a new blob; the source is not touched.
+
+import { S3Error, errors } from '../../errors.js';
+import { MAX_PART_BYTES, MAX_PUT_OBJECT_BYTES } from '../../limits.js';
+import type { ObjectRecord } from '../../store/meta.js';
+import { checkCopySourceConditions } from '../conditions.js';
+import { header, xmlResponse, type RequestContext, type S3Response } from '../context.js';
+import { algorithmHeader, discard, storeStream, type IngestedBody } from '../ingest.js';
+import { assertValidKey } from '../object-key.js';
+import { parseObjectMetadata, quoteEtag } from '../object-headers.js';
+import { objectStream } from '../object-stream.js';
+import type { CopySource, Operation } from '../operation.js';
+import { parseCopySourceRange, type ByteRange } from '../range.js';
+import { requireBucket } from '../require-bucket.js';
+import { document, el, isoDate } from '../xml.js';
+import { checksumHeaders, objectData } from './objects.js';
+import { findUpload } from './multipart.js';
+import type { ChecksumAlgorithm } from '../../checksum-types.js';
+
+type CopyOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
+
+async function sourceObject(ctx: RequestContext, source: CopySource): Promise<ObjectRecord> {
+  await requireBucket(ctx, source.bucket);
+  if (source.versionId !== undefined && source.versionId !== 'null') {
+    throw errors.invalidArgument('Invalid version id specified', 'x-amz-copy-source', source.versionId);
+  }
+  const object = await ctx.services.meta.getObject(source.bucket, source.key);
+  if (!object) throw errors.noSuchKey(source.key);
+  checkCopySourceConditions(ctx.headers, object);
+  return object;
+}
+
+async function copyBytes(
+  ctx: RequestContext,
+  source: ObjectRecord,
+  range: ByteRange | undefined,
+  options: { allowInline: boolean; algorithm?: ChecksumAlgorithm },
+): Promise<IngestedBody> {
+  const length = range ? range.end - range.start + 1 : source.size;
+  const stored = await storeStream(ctx.services.blobs, objectStream(ctx.services.blobs, source, range), {
+    length,
+    maxBytes: length,
+    allowInline: options.allowInline,
+    algorithm: options.algorithm,
+  });
+  return {
+    size: stored.size,
+    md5: stored.md5.toString('hex'),
+    checksum: stored.checksum && { algorithm: stored.checksum.algorithm, value: stored.checksum.digest.toString('base64') },
+    data: stored.data,
+  };
+}
+
+export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Response> {
+  const { bucket: bucketName, key, source } = ctx.op;
+  const bucket = await requireBucket(ctx, bucketName);
+  assertValidKey(key);
+  const directive = (header(ctx.headers, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') {
+    throw errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
+  }
+  const sourceObj = await sourceObject(ctx, source);
+  const inPlace = source.bucket === bucketName && source.key === key;
+  const storageClassChange = header(ctx.headers, 'x-amz-storage-class') !== undefined;
+  if (inPlace && directive === 'COPY' && !storageClassChange) {
+    throw errors.invalidRequest(
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
+  }
+  if (sourceObj.size > MAX_PUT_OBJECT_BYTES) {
+    throw errors.invalidRequest(`The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_OBJECT_BYTES}`);
+  }
+  const metadata =
+    directive === 'REPLACE'
+      ? parseObjectMetadata(ctx.headers)
+      : {
+          contentType: sourceObj.contentType,
+          contentHeaders: sourceObj.contentHeaders,
+          userMetadata: sourceObj.userMetadata,
+          storageClass: header(ctx.headers, 'x-amz-storage-class') ?? sourceObj.storageClass,
+        };
+  const algorithm = algorithmHeader(ctx, 'x-amz-checksum-algorithm') ?? sourceObj.checksum?.algorithm;
+  const body = await copyBytes(ctx, sourceObj, undefined, { allowInline: true, algorithm });
+  const object: ObjectRecord = {
+    bucket: bucketName,
+    key,
+    size: body.size,
+    etag: body.md5,
+    lastModified: new Date(),
+    ...metadata,
+    checksum: body.checksum && { ...body.checksum, type: 'FULL_OBJECT' },
+    ownerProjectId: bucket.projectId,
+    data: objectData(body),
+  };
+  try {
+    await ctx.services.meta.putObject(object);
+  } catch (error) {
+    await discard(ctx.services.blobs, body.data);
+    throw error;
+  }
+  const checksumXml = object.checksum ? el(`Checksum${object.checksum.algorithm}`, object.checksum.value) : '';
+  return xmlResponse(
+    document('CopyObjectResult', `${el('LastModified', isoDate(object.lastModified))}${el('ETag', quoteEtag(object.etag))}${checksumXml}`),
+    200,
+    { ...checksumHeaders(object), 'x-amz-copy-source-version-id': 'null' },
+  );
+}
+
+export async function uploadPartCopy(ctx: CopyOperation<'UploadPartCopy'>): Promise<S3Response> {
+  const { bucket, key, uploadId, partNumber, source } = ctx.op;
+  await requireBucket(ctx, bucket);
+  const upload = await findUpload(ctx, bucket, key, uploadId);
+  const sourceObj = await sourceObject(ctx, source);
+  const rangeHeader = header(ctx.headers, 'x-amz-copy-source-range');
+  const range = rangeHeader !== undefined ? parseCopySourceRange(rangeHeader, sourceObj.size) : undefined;
+  const length = range ? range.end - range.start + 1 : sourceObj.size;
+  if (length > MAX_PART_BYTES) {
+    throw new S3Error('InvalidRequest', 400, `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PART_BYTES}`);
+  }
+  const body = await copyBytes(ctx, sourceObj, range, { allowInline: false, algorithm: upload.checksumAlgorithm });
+  if (body.data.kind !== 'blob') throw errors.internal();
+  const lastModified = new Date();
+  try {
+    await ctx.services.meta.putPart({
+      uploadId,
+      partNumber,
+      blobId: body.data.blobId,
+      size: body.size,
+      etag: body.md5,
+      checksum: body.checksum?.value,
+      lastModified,
+    });
+  } catch (error) {
+    await discard(ctx.services.blobs, body.data);
+    throw error;
+  }
+  const checksumXml = body.checksum ? el(`Checksum${body.checksum.algorithm}`, body.checksum.value) : '';
+  return xmlResponse(document('CopyPartResult', `${el('LastModified', isoDate(lastModified))}${el('ETag', quoteEtag(body.md5))}${checksumXml}`));
+}

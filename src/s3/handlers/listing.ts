@@ -1,0 +1,110 @@
+// ListObjects (v1) and ListObjectsV2. The store walks the key index; this
+// file turns S3's parameters into a ListQuery and the page into XML.
+
+import { errors } from '../../errors.js';
+import type { ListPage, ObjectSummary } from '../../store/meta.js';
+import { xmlResponse, type RequestContext, type S3Response } from '../context.js';
+import { pageSize, urlEncodeKey, urlEncodingRequested } from '../max-keys.js';
+import { quoteEtag } from '../object-headers.js';
+import type { Operation } from '../operation.js';
+import { OwnerNames, ownerXml } from '../owner.js';
+import { requireBucket } from '../require-bucket.js';
+import { document, el, isoDate } from '../xml.js';
+
+type ListOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
+
+interface Common {
+  bucket: string;
+  prefix: string;
+  delimiter: string;
+  maxKeys: number;
+  encode: (value: string) => string;
+  encoded: boolean;
+}
+
+function commonParams(ctx: RequestContext, bucket: string): Common {
+  const { query } = ctx.target;
+  const encoded = urlEncodingRequested(query);
+  return {
+    bucket,
+    prefix: query.get('prefix') ?? '',
+    delimiter: query.get('delimiter') ?? '',
+    maxKeys: pageSize(query, 'max-keys'),
+    encode: encoded ? urlEncodeKey : (value: string) => value,
+    encoded,
+  };
+}
+
+async function entriesXml(ctx: RequestContext, page: ListPage, common: Common, withOwner: boolean): Promise<string> {
+  const owners = new OwnerNames(ctx.services.meta);
+  const parts: string[] = [];
+  for (const object of page.objects) parts.push(await contentsXml(object, common, withOwner ? owners : undefined));
+  for (const prefix of page.commonPrefixes) parts.push(`<CommonPrefixes>${el('Prefix', common.encode(prefix))}</CommonPrefixes>`);
+  return parts.join('');
+}
+
+async function contentsXml(object: ObjectSummary, common: Common, owners: OwnerNames | undefined): Promise<string> {
+  const owner = owners ? ownerXml(await owners.get(object.ownerProjectId)) : '';
+  return (
+    `<Contents>${el('Key', common.encode(object.key))}${el('LastModified', isoDate(object.lastModified))}` +
+    `${el('ETag', quoteEtag(object.etag))}${el('Size', object.size)}${owner}${el('StorageClass', object.storageClass)}</Contents>`
+  );
+}
+
+function headXml(common: Common): string {
+  return (
+    `${el('Name', common.bucket)}${el('Prefix', common.encode(common.prefix))}` +
+    `${common.delimiter ? el('Delimiter', common.encode(common.delimiter)) : ''}${el('MaxKeys', common.maxKeys)}` +
+    `${common.encoded ? el('EncodingType', 'url') : ''}`
+  );
+}
+
+export async function listObjects(ctx: ListOperation<'ListObjects'>): Promise<S3Response> {
+  await requireBucket(ctx, ctx.op.bucket);
+  const common = commonParams(ctx, ctx.op.bucket);
+  const marker = ctx.target.query.get('marker') ?? '';
+  const page = await ctx.services.meta.listObjects({ ...common, after: marker });
+  // S3 sends NextMarker only when a delimiter was given; without one the
+  // client continues from the last key.
+  const nextMarker = page.isTruncated && common.delimiter && page.lastEntry !== undefined ? el('NextMarker', common.encode(page.lastEntry)) : '';
+  return xmlResponse(
+    document(
+      'ListBucketResult',
+      `${headXml(common)}${el('Marker', common.encode(marker))}${nextMarker}${el('IsTruncated', page.isTruncated)}` +
+        (await entriesXml(ctx, page, common, true)),
+    ),
+  );
+}
+
+function encodeToken(after: string): string {
+  return Buffer.from(after, 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string): string {
+  const after = Buffer.from(token, 'base64url').toString('utf8');
+  if (token === '' || encodeToken(after) !== token) {
+    throw errors.invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
+  }
+  return after;
+}
+
+export async function listObjectsV2(ctx: ListOperation<'ListObjectsV2'>): Promise<S3Response> {
+  await requireBucket(ctx, ctx.op.bucket);
+  const common = commonParams(ctx, ctx.op.bucket);
+  const { query } = ctx.target;
+  const token = query.get('continuation-token');
+  const startAfter = query.get('start-after') ?? '';
+  const after = token !== null ? decodeToken(token) : startAfter;
+  const fetchOwner = query.get('fetch-owner') === 'true';
+  const page = await ctx.services.meta.listObjects({ ...common, after });
+  const next = page.isTruncated && page.lastEntry !== undefined ? el('NextContinuationToken', encodeToken(page.lastEntry)) : '';
+  return xmlResponse(
+    document(
+      'ListBucketResult',
+      `${headXml(common)}${el('KeyCount', page.objects.length + page.commonPrefixes.length)}` +
+        `${token !== null ? el('ContinuationToken', token) : ''}${next}` +
+        `${startAfter ? el('StartAfter', common.encode(startAfter)) : ''}${el('IsTruncated', page.isTruncated)}` +
+        (await entriesXml(ctx, page, common, fetchOwner)),
+    ),
+  );
+}

@@ -1,0 +1,44 @@
+// Every S3 operation Aitta serves, as one discriminated union. The router
+// turns a request into one of these; handlers switch on `type` and never
+// look at the URL again.
+
+export interface CopySource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
+type BucketOp<T extends string> = { type: T; bucket: string };
+type ObjectOp<T extends string> = { type: T; bucket: string; key: string };
+type UploadOp<T extends string> = ObjectOp<T> & { uploadId: string };
+
+export type Operation =
+  | { type: 'ListBuckets' }
+  | BucketOp<'CreateBucket'>
+  | BucketOp<'HeadBucket'>
+  | BucketOp<'DeleteBucket'>
+  | BucketOp<'GetBucketLocation'>
+  | BucketOp<'GetBucketAcl'>
+  | BucketOp<'GetBucketPolicy'>
+  | BucketOp<'GetBucketCors'>
+  | BucketOp<'GetBucketLifecycle'>
+  | BucketOp<'GetBucketRequestPayment'>
+  | BucketOp<'GetBucketVersioning'>
+  | BucketOp<'ListObjects'>
+  | BucketOp<'ListObjectsV2'>
+  | BucketOp<'ListMultipartUploads'>
+  | BucketOp<'DeleteObjects'>
+  | (ObjectOp<'GetObject'> & { partNumber?: number })
+  | (ObjectOp<'HeadObject'> & { partNumber?: number })
+  | ObjectOp<'PutObject'>
+  | (ObjectOp<'CopyObject'> & { source: CopySource })
+  | ObjectOp<'DeleteObject'>
+  | ObjectOp<'GetObjectAcl'>
+  | ObjectOp<'CreateMultipartUpload'>
+  | (UploadOp<'UploadPart'> & { partNumber: number })
+  | (UploadOp<'UploadPartCopy'> & { partNumber: number; source: CopySource })
+  | UploadOp<'CompleteMultipartUpload'>
+  | UploadOp<'AbortMultipartUpload'>
+  | UploadOp<'ListParts'>;
+
+export type OperationType = Operation['type'];

@@ -1,0 +1,88 @@
+// XML in and out. Output is written as strings (S3 responses are flat and
+// hot: a 1000-key listing must not build an object tree). Input goes through
+// fast-xml-parser with entity processing off, and anything carrying a DOCTYPE
+// or ENTITY declaration is refused before parsing.
+
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { S3Error, errors } from '../errors.js';
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+export function escapeXml(text: string): string {
+  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
+}
+
+/** `<name>escaped value</name>`, or '' when value is undefined. */
+export function el(name: string, value: string | number | boolean | undefined): string {
+  if (value === undefined) return '';
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+/** A whole document: declaration plus a root element in the S3 namespace. */
+export function document(root: string, inner: string, xmlns = S3_XMLNS): string {
+  return `${XML_DECLARATION}<${root}${xmlns ? ` xmlns="${xmlns}"` : ''}>${inner}</${root}>`;
+}
+
+export function isoDate(date: Date): string {
+  return date.toISOString();
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  removeNSPrefix: true,
+});
+
+export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
+
+/** Parses a small request body (already bounded by the caller) into plain objects. */
+export function parseXml(body: Buffer): Record<string, XmlNode> {
+  const text = body.toString('utf8');
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw errors.malformedXml();
+  if (XMLValidator.validate(text) !== true) throw errors.malformedXml();
+  try {
+    return parser.parse(text) as Record<string, XmlNode>;
+  } catch {
+    throw errors.malformedXml();
+  }
+}
+
+/** The children named `name` of a parsed element, always as an array. */
+export function children(node: XmlNode | XmlNode[] | undefined, name: string): XmlNode[] {
+  if (node === undefined || typeof node === 'string' || Array.isArray(node)) return [];
+  const value = node[name];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The text of child `name`, or undefined. Elements with children are not text. */
+export function text(node: XmlNode | XmlNode[] | undefined, name: string): string | undefined {
+  const [first] = children(node, name);
+  if (first === undefined) return undefined;
+  if (typeof first !== 'string') {
+    if (Object.keys(first).length === 0) return '';
+    throw errors.malformedXml();
+  }
+  return first;
+}
+
+/** Reads a whole small body; more than `maxBytes` is refused. */
+export async function readSmallBody(stream: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) throw new S3Error('MaxMessageLengthExceeded', 400, 'Your request was too big.');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}

@@ -1,0 +1,25 @@
+// The blob store: the bytes of objects and parts, named by generated ids
+// (never by object keys). The filesystem implementation is fs-blob.ts.
+
+export interface BlobWriteResult {
+  blobId: string;
+  size: number;
+}
+
+export interface BlobStore {
+  /**
+   * Streams `source` to a new blob: a temporary file, fsynced, renamed into
+   * place (and the directory fsynced). `onChunk` sees every chunk on the way
+   * (for MD5 and checksums). If `source` throws, or more than `maxBytes` come,
+   * the temporary file is removed and the error rethrown; nothing is left.
+   */
+  write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void, maxBytes: number): Promise<BlobWriteResult>;
+  /** Reads bytes start..end inclusive (the whole blob when omitted). */
+  read(blobId: string, start?: number, end?: number): NodeJS.ReadableStream;
+  /** Removes a blob; a missing blob is not an error. */
+  remove(blobId: string): Promise<void>;
+  /** Every blob id with its file's modification time (for the orphan sweep). */
+  list(): AsyncIterable<{ blobId: string; mtime: Date }>;
+  /** Removes temporary files older than `before` (left by crashes). */
+  sweepTemp(before: Date): Promise<number>;
+}
