@@ -1,6 +1,8 @@
 // Server settings: command-line flags over AITTA_* environment variables over
 // defaults. Everything the server needs to know about its surroundings.
 
+import { BLOB_GRACE_MS } from './limits.js';
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -14,6 +16,9 @@ export interface ServerConfig {
   secretKey?: string;
   /** Longest lifetime accepted for SigV2 query-signed URLs (seconds). */
   maxPresignV2Seconds: number;
+  /** How long unreferenced blobs are kept (so GETs in flight finish), and how often GC runs. */
+  gcGraceMs: number;
+  gcIntervalMs: number;
 }
 
 export interface ConfigFlags {
@@ -40,5 +45,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     accessKey: env.AITTA_ACCESS_KEY || undefined,
     secretKey: env.AITTA_SECRET_KEY || undefined,
     maxPresignV2Seconds: Number(env.AITTA_MAX_PRESIGN_V2_SECONDS ?? 7 * 24 * 3600),
+    gcGraceMs: Number(env.AITTA_GC_GRACE_SECONDS ?? BLOB_GRACE_MS / 1000) * 1000,
+    gcIntervalMs: Number(env.AITTA_GC_INTERVAL_SECONDS ?? 60) * 1000,
   };
 }

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { bootstrap, firstStartMessage } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 import { createS3Server } from './http/server.js';
-import { BLOB_GRACE_MS } from './limits.js';
 import { FsBlobStore } from './store/fs-blob.js';
 import { GarbageCollector } from './store/gc.js';
 import { SqliteMetaStore } from './store/sqlite.js';
@@ -29,12 +28,11 @@ export async function serve(config: ServerConfig): Promise<void> {
   if (first) process.stdout.write(firstStartMessage(first, endpoint));
   process.stdout.write(`Aitta listening on ${endpoint}\n`);
 
-  const gc = new GarbageCollector(meta, blobs, { graceMs: BLOB_GRACE_MS, intervalMs: 60_000 });
+  const gc = new GarbageCollector(meta, blobs, { graceMs: config.gcGraceMs, intervalMs: config.gcIntervalMs });
   gc.start();
 
   const stop = () => {
-    gc.stop();
-    server.close(() => void meta.close().then(() => process.exit(0)));
+    server.close(() => void gc.stop().then(() => meta.close()).then(() => process.exit(0)));
     server.closeAllConnections();
   };
   process.once('SIGINT', stop);

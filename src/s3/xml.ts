@@ -1,7 +1,9 @@
 // XML in and out. Output is written as strings (S3 responses are flat and
 // hot: a 1000-key listing must not build an object tree). Input goes through
-// fast-xml-parser with entity processing off, and anything carrying a DOCTYPE
-// or ENTITY declaration is refused before parsing.
+// fast-xml-parser; anything carrying a DOCTYPE or ENTITY declaration is
+// refused before parsing, so only XML's predefined entities and character
+// references are ever decoded (keys such as "a&b" arrive as "a&amp;b").
+// Values are not trimmed: a key may begin or end with spaces.
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { S3Error, errors } from '../errors.js';
@@ -34,11 +36,11 @@ const parser = new XMLParser({
   ignoreAttributes: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  processEntities: false,
-  htmlEntities: false,
+  processEntities: true,
+  htmlEntities: true,
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  trimValues: false,
   removeNSPrefix: true,
 });
 

@@ -27,6 +27,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse an existing data directory (it is then not removed on stop). */
   dataDir?: string;
+  /** The first credential (for a restart on an existing data directory, the one it was created with). */
+  credentials?: { accessKey: string; secretKey: string };
 }
 
 let counter = 0;
@@ -35,8 +37,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const ownsData = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'aitta-test-')));
   counter += 1;
-  const accessKey = `TESTKEY${process.pid}X${counter}`.slice(0, 20).padEnd(20, '0');
-  const secretKey = `testsecret/${process.pid}/${counter}`.padEnd(40, 'x');
+  const accessKey = options.credentials?.accessKey ?? `TESTKEY${process.pid}X${counter}`.slice(0, 20).padEnd(20, '0');
+  const secretKey = options.credentials?.secretKey ?? `testsecret/${process.pid}/${counter}`.padEnd(40, 'x');
   const domain = 's3.aitta.test';
   const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--domain', domain], {
     env: { ...process.env, AITTA_ACCESS_KEY: accessKey, AITTA_SECRET_KEY: secretKey, ...options.env },
@@ -69,7 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     domain,
     process: child,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { S3Error } from '../errors.js';
+import { children, document, el, parseXml, readSmallBody, text } from './xml.js';
+
+const malformed = (e: unknown) => e instanceof S3Error && e.code === 'MalformedXML';
+
+describe('XML', () => {
+  it('escapes text and writes S3 documents', () => {
+    assert.equal(el('Key', 'a<b>&"c\''), '<Key>a&lt;b&gt;&amp;&quot;c&apos;</Key>');
+    assert.equal(el('Skipped', undefined), '');
+    assert.match(document('R', el('A', 1)), /^<\?xml version="1.0" encoding="UTF-8"\?>\n<R xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><A>1<\/A><\/R>$/);
+  });
+
+  it('parses request bodies into elements, repeated ones as arrays, decoding predefined entities and keeping spaces', () => {
+    const root = parseXml(Buffer.from('<?xml version="1.0"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet><Object><Key>a</Key></Object><Object><Key> b &amp; c&#x41; </Key></Object>\n</Delete>'))['Delete'];
+    assert.equal(text(root, 'Quiet'), 'true');
+    assert.deepEqual(children(root, 'Object').map((o) => text(o, 'Key')), ['a', ' b & cA ']);
+  });
+
+  it('never resolves entities: DOCTYPE and ENTITY declarations are refused', () => {
+    const billionLaughs = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Delete><Object><Key>&b;</Key></Object></Delete>';
+    assert.throws(() => parseXml(Buffer.from(billionLaughs)), malformed);
+    const external = '<?xml version="1.0"?><!DOCTYPE d SYSTEM "file:///etc/passwd"><Delete/>';
+    assert.throws(() => parseXml(Buffer.from(external)), malformed);
+  });
+
+  it('refuses malformed documents', () => {
+    assert.throws(() => parseXml(Buffer.from('<Delete><Object></Delete>')), malformed);
+    assert.throws(() => parseXml(Buffer.from('not xml at all')), malformed);
+  });
+
+  it('reads small bodies up to a limit and refuses more', async () => {
+    assert.equal((await readSmallBody(Readable.from([Buffer.from('abc'), Buffer.from('def')]), 6)).toString(), 'abcdef');
+    await assert.rejects(readSmallBody(Readable.from([Buffer.alloc(7)]), 6), (e: unknown) => e instanceof S3Error && e.code === 'MaxMessageLengthExceeded');
+  });
+});
