@@ -1,0 +1,223 @@
+// The filesystem BlobStore: one file per blob under a data directory, at
+// <root>/blobs/<id[0..2]>/<id[2..4]>/<id>, written to <root>/tmp/ first and
+// renamed into place only once fsynced, so a blob file is always complete.
+
+import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync } from 'node:fs';
+import { lstat, mkdir, open, opendir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errors } from '../errors.js';
+import type { BlobStore, BlobWriteResult } from './blob.js';
+
+/** Bytes gathered before one vectored write. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+/** Buffers per vectored write (IOV_MAX on Linux). */
+const WRITE_BATCH_BUFFERS = 1024;
+/** Bytes written between background fdatasyncs of a large blob. */
+const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
+/** Read stream buffer size. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+const BLOB_ID = /^[0-9a-f]{32}$/;
+const FAN_OUT_DIR = /^[0-9a-f]{2}$/;
+
+export class FsBlobStore implements BlobStore {
+  private readonly blobsDir: string;
+  private readonly tmpDir: string;
+  /** Fan-out directories known to exist (and to be durable). */
+  private readonly madeDirs = new Set<string>();
+
+  /** The store rooted at `root`; its directories are created if missing. */
+  constructor(readonly root: string) {
+    this.blobsDir = join(root, 'blobs');
+    this.tmpDir = join(root, 'tmp');
+    mkdirSync(this.blobsDir, { recursive: true });
+    mkdirSync(this.tmpDir, { recursive: true });
+  }
+
+  async write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void, maxBytes: number): Promise<BlobWriteResult> {
+    const blobId = randomBytes(16).toString('hex');
+    const tmpPath = join(this.tmpDir, blobId);
+    const file = new BlobFile(await open(tmpPath, 'wx'));
+    let size = 0;
+    try {
+      for await (const chunk of source) {
+        size += chunk.length;
+        if (size > maxBytes) throw errors.entityTooLarge(maxBytes);
+        onChunk(chunk);
+        await file.append(chunk);
+      }
+      await file.finish();
+    } catch (error) {
+      await file.abandon();
+      await unlink(tmpPath).catch(() => {});
+      throw error;
+    }
+    try {
+      const dir = await this.makeFanOutDir(blobId);
+      await rename(tmpPath, join(dir, blobId));
+      await syncDir(dir);
+    } catch (error) {
+      await unlink(tmpPath).catch(() => {});
+      throw error;
+    }
+    return { blobId, size };
+  }
+
+  read(blobId: string, start?: number, end?: number): NodeJS.ReadableStream {
+    return createReadStream(this.pathOf(blobId), { start, end, highWaterMark: READ_CHUNK_BYTES });
+  }
+
+  async remove(blobId: string): Promise<void> {
+    await unlink(this.pathOf(blobId)).catch(ignoreMissing);
+  }
+
+  async *list(): AsyncIterable<{ blobId: string; mtime: Date }> {
+    for (const first of await subdirs(this.blobsDir)) {
+      for (const second of await subdirs(join(this.blobsDir, first))) {
+        const dir = join(this.blobsDir, first, second);
+        for await (const entry of await opendir(dir)) {
+          if (!entry.isFile() || !BLOB_ID.test(entry.name)) continue;
+          const stat = await lstat(join(dir, entry.name)).catch(ignoreMissing);
+          if (stat !== undefined) yield { blobId: entry.name, mtime: stat.mtime };
+        }
+      }
+    }
+  }
+
+  async sweepTemp(before: Date): Promise<number> {
+    let removed = 0;
+    for await (const entry of await opendir(this.tmpDir)) {
+      const path = join(this.tmpDir, entry.name);
+      const stat = await lstat(path).catch(ignoreMissing);
+      if (stat === undefined || !stat.isFile() || stat.mtime >= before) continue;
+      await unlink(path).catch(ignoreMissing);
+      removed++;
+    }
+    return removed;
+  }
+
+  private pathOf(blobId: string): string {
+    if (!BLOB_ID.test(blobId)) throw new Error(`not a blob id: ${JSON.stringify(blobId)}`);
+    return join(this.blobsDir, blobId.slice(0, 2), blobId.slice(2, 4), blobId);
+  }
+
+  /** Creates the blob's fan-out directory if needed, making the new entries durable. */
+  private async makeFanOutDir(blobId: string): Promise<string> {
+    const first = join(this.blobsDir, blobId.slice(0, 2));
+    const dir = join(first, blobId.slice(2, 4));
+    if (this.madeDirs.has(dir)) return dir;
+    const created = await mkdir(dir, { recursive: true });
+    if (created !== undefined) {
+      if (created === first) await syncDir(this.blobsDir);
+      await syncDir(first);
+    }
+    this.madeDirs.add(dir);
+    return dir;
+  }
+}
+
+/**
+ * A temporary blob file being written. Chunks are gathered into ~1 MiB
+ * vectored writes with one write in flight while the next batch gathers, and
+ * a background fdatasync every SYNC_EVERY_BYTES starts writeback while data
+ * still arrives, so the final fdatasync has little left to do.
+ */
+class BlobFile {
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private unsyncedBytes = 0;
+  private writing: Promise<void> | undefined;
+  private syncing: Promise<void> | undefined;
+  private syncError: unknown;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async append(chunk: Buffer): Promise<void> {
+    this.batch.push(chunk);
+    this.batchBytes += chunk.length;
+    if (this.batchBytes < WRITE_BATCH_BYTES && this.batch.length < WRITE_BATCH_BUFFERS) return;
+    await this.writing;
+    if (this.syncError !== undefined) throw this.syncError;
+    this.writing = handled(writeAll(this.handle, this.batch));
+    this.unsyncedBytes += this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.unsyncedBytes >= SYNC_EVERY_BYTES && this.syncing === undefined) {
+      this.unsyncedBytes = 0;
+      this.syncing = this.writing
+        .then(() => this.handle.datasync())
+        .then(
+          () => {
+            this.syncing = undefined;
+          },
+          (error: unknown) => {
+            this.syncError = error;
+            this.syncing = undefined;
+          },
+        );
+    }
+  }
+
+  /** Writes what is left, fdatasyncs and closes the file. */
+  async finish(): Promise<void> {
+    await this.writing;
+    if (this.batchBytes > 0) await writeAll(this.handle, this.batch);
+    await this.syncing;
+    if (this.syncError !== undefined) throw this.syncError;
+    await this.handle.datasync();
+    await this.handle.close();
+  }
+
+  /** Waits for the I/O in flight and closes the file, ignoring errors (the caller is already failing). */
+  async abandon(): Promise<void> {
+    await this.writing?.catch(() => {});
+    await this.syncing;
+    await this.handle.close().catch(() => {});
+  }
+}
+
+/** Marks `promise` as handled now; its failure still reaches whoever awaits it later. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+/** Writes every byte of `buffers` (a vectored write may be short). */
+async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    let { bytesWritten } = await file.writev(pending);
+    if (bytesWritten === 0) throw new Error('blob write made no progress');
+    const rest: Buffer[] = [];
+    for (const buffer of pending) {
+      if (bytesWritten >= buffer.length) bytesWritten -= buffer.length;
+      else {
+        rest.push(bytesWritten > 0 ? buffer.subarray(bytesWritten) : buffer);
+        bytesWritten = 0;
+      }
+    }
+    pending = rest;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of await opendir(dir)) {
+    if (entry.isDirectory() && FAN_OUT_DIR.test(entry.name)) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT') return undefined;
+  throw error;
+}

@@ -1,0 +1,900 @@
+// The embedded MetaStore: SQLite through better-sqlite3, in WAL mode with
+// synchronous=FULL so that a resolved write is on disk. better-sqlite3 is
+// synchronous, so reads run directly; writes are queued and every write
+// queued in the same event-loop turn is applied in one transaction (one fsync
+// for many), each in its own savepoint so that one failure fails only its
+// caller. Listings walk the (bucket, key) primary key with keyset pagination
+// and jump over whole common prefixes; nothing is scanned or sorted in memory.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ChecksumAlgorithm } from '../checksum-types.js';
+import { errors } from '../errors.js';
+import type {
+  Bucket,
+  Credential,
+  ListPage,
+  ListQuery,
+  MetaStore,
+  ObjectChecksum,
+  ObjectRecord,
+  ObjectSummary,
+  PartRecord,
+  Project,
+  StoredPart,
+  UploadListPage,
+  UploadListQuery,
+  UploadRecord,
+} from './meta.js';
+
+/**
+ * Schema migrations; user_version is the number applied. Append new steps,
+ * never edit old ones. Object bodies kept inline live in a side table so that
+ * listing rows stay small; object_blobs indexes the blobs objects reference
+ * (a blob may be shared, e.g. by a copy) so that knownBlobs and the garbage
+ * bookkeeping never parse part lists.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE projects (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+  CREATE TABLE credentials (
+    access_key_id TEXT PRIMARY KEY,
+    secret_access_key TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    user_id TEXT,
+    active INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX credentials_project ON credentials (project_id);
+  CREATE TABLE buckets (
+    name TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX buckets_project ON buckets (project_id, name);
+  CREATE TABLE objects (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    last_modified INTEGER NOT NULL,
+    storage_class TEXT NOT NULL,
+    owner_project_id TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    attrs TEXT NOT NULL,
+    parts TEXT,
+    body_id INTEGER,
+    PRIMARY KEY (bucket, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE object_bodies (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
+  CREATE TABLE object_blobs (
+    blob_id TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (blob_id, bucket, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE uploads (
+    upload_id TEXT PRIMARY KEY,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    initiated INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    attrs TEXT NOT NULL,
+    storage_class TEXT NOT NULL,
+    owner_project_id TEXT NOT NULL
+  );
+  CREATE INDEX uploads_listing ON uploads (bucket, key, initiated, upload_id);
+  CREATE TABLE parts (
+    upload_id TEXT NOT NULL,
+    part_number INTEGER NOT NULL,
+    blob_id TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    checksum TEXT,
+    last_modified INTEGER NOT NULL,
+    PRIMARY KEY (upload_id, part_number)
+  ) WITHOUT ROWID;
+  CREATE INDEX parts_blob ON parts (blob_id);
+  CREATE TABLE garbage (blob_id TEXT PRIMARY KEY, since INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX garbage_since ON garbage (since);
+  `,
+];
+
+/** Most writes applied in one transaction; the rest wait for the next turn so one commit never grows without bound. */
+const MAX_WRITES_PER_COMMIT = 1000;
+
+/** The smallest string greater than every string that starts with `prefix` (undefined: there is none). */
+export function successor(prefix: string): string | undefined {
+  const codePoints = Array.from(prefix);
+  while (codePoints.length > 0) {
+    const last = codePoints.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // Surrogates are not characters and have no UTF-8 encoding.
+      const next = last === 0xd7ff ? 0xe000 : last + 1;
+      return codePoints.join('') + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
+}
+
+/** S3's key order: UTF-8 bytes (JavaScript's < compares UTF-16 units, which differs above U+FFFF). */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Where a listing starts: at `from`, or just after it. */
+interface Position {
+  from: string;
+  inclusive: boolean;
+}
+
+/**
+ * The start of a listing after `marker` (exclusive); a marker inside a common
+ * prefix resumes after the whole prefix. Undefined when nothing can follow.
+ */
+function startAfter(prefix: string, delimiter: string, marker: string): Position | undefined {
+  if (marker === '' || compareKeys(marker, prefix) < 0) return { from: prefix, inclusive: true };
+  if (delimiter !== '' && marker.startsWith(prefix)) {
+    const at = marker.indexOf(delimiter, prefix.length);
+    if (at >= 0) {
+      const next = successor(marker.slice(0, at + delimiter.length));
+      return next === undefined ? undefined : { from: next, inclusive: true };
+    }
+  }
+  return { from: marker, inclusive: false };
+}
+
+/** Runs one range query: rows of the bucket with key from `position` up to `end` (exclusive), at most `limit`. */
+type RangeScan<R> = (bucket: string, position: Position, end: string | undefined, limit: number) => Iterable<R>;
+
+interface Walk<R extends { key: string }> {
+  bucket: string;
+  prefix: string;
+  delimiter: string;
+  maxEntries: number;
+  /** The first rows (from the start position); later ranges come from `scan`. */
+  first: (end: string | undefined, limit: number) => Iterable<R>;
+  scan: RangeScan<R>;
+}
+
+interface WalkResult<R> {
+  rows: R[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** The last entry: a row, or a common prefix. */
+  last?: { row: R } | { commonPrefix: string };
+}
+
+/**
+ * The listing walk shared by objects and uploads. Rows stream from one range
+ * query until a row falls under a common prefix; the prefix is emitted and
+ * the walk continues with a new query from the prefix's successor, so keys
+ * inside a common prefix are never visited. Truncation is decided by finding
+ * one more entry, never by guessing.
+ */
+function walk<R extends { key: string }>(w: Walk<R>): WalkResult<R> {
+  const result: WalkResult<R> = { rows: [], commonPrefixes: [], isTruncated: false };
+  if (w.maxEntries <= 0) return result;
+  const end = w.prefix === '' ? undefined : successor(w.prefix);
+  let rows = w.first(end, w.maxEntries + 1);
+  for (;;) {
+    let jumpTo: string | undefined;
+    for (const row of rows) {
+      if (result.rows.length + result.commonPrefixes.length === w.maxEntries) {
+        result.isTruncated = true;
+        return result;
+      }
+      const at = w.delimiter === '' ? -1 : row.key.indexOf(w.delimiter, w.prefix.length);
+      if (at < 0) {
+        result.rows.push(row);
+        result.last = { row };
+        continue;
+      }
+      const commonPrefix = row.key.slice(0, at + w.delimiter.length);
+      result.commonPrefixes.push(commonPrefix);
+      result.last = { commonPrefix };
+      jumpTo = successor(commonPrefix);
+      if (jumpTo === undefined) return result;
+      break;
+    }
+    if (jumpTo === undefined) return result;
+    const remaining = w.maxEntries - result.rows.length - result.commonPrefixes.length;
+    rows = w.scan(w.bucket, { from: jumpTo, inclusive: true }, end, remaining + 1);
+  }
+}
+
+interface ObjectRow {
+  bucket: string;
+  key: string;
+  size: number;
+  etag: string;
+  last_modified: number;
+  storage_class: string;
+  owner_project_id: string;
+  content_type: string;
+  attrs: string;
+  parts: string | null;
+  bytes: Buffer | null;
+}
+
+type SummaryRow = Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'storage_class' | 'owner_project_id'>;
+
+/** The object fields kept as JSON in objects.attrs. */
+interface ObjectAttrs {
+  contentHeaders: Record<string, string>;
+  userMetadata: Record<string, string>;
+  checksum?: ObjectChecksum;
+  partsCount?: number;
+}
+
+interface UploadRow {
+  upload_id: string;
+  bucket: string;
+  key: string;
+  initiated: number;
+  content_type: string;
+  attrs: string;
+  storage_class: string;
+  owner_project_id: string;
+}
+
+/** The upload fields kept as JSON in uploads.attrs. */
+interface UploadAttrs {
+  contentHeaders: Record<string, string>;
+  userMetadata: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
+}
+
+interface PartRow {
+  upload_id: string;
+  part_number: number;
+  blob_id: string;
+  size: number;
+  etag: string;
+  checksum: string | null;
+  last_modified: number;
+}
+
+interface CredentialRow {
+  access_key_id: string;
+  secret_access_key: string;
+  project_id: string;
+  user_id: string | null;
+  active: number;
+  created_at: number;
+}
+
+interface BucketRow {
+  name: string;
+  project_id: string;
+  region: string;
+  created_at: number;
+}
+
+interface QueuedWrite {
+  apply: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+function toBucket(row: BucketRow): Bucket {
+  return { name: row.name, projectId: row.project_id, region: row.region, createdAt: new Date(row.created_at) };
+}
+
+function toSummary(row: SummaryRow): ObjectSummary {
+  return {
+    key: row.key,
+    size: row.size,
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+    storageClass: row.storage_class,
+    ownerProjectId: row.owner_project_id,
+  };
+}
+
+function toObject(row: ObjectRow): ObjectRecord {
+  const attrs = JSON.parse(row.attrs) as ObjectAttrs;
+  const object: ObjectRecord = {
+    bucket: row.bucket,
+    key: row.key,
+    size: row.size,
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+    contentType: row.content_type,
+    contentHeaders: attrs.contentHeaders,
+    userMetadata: attrs.userMetadata,
+    storageClass: row.storage_class,
+    ownerProjectId: row.owner_project_id,
+    data:
+      row.parts === null
+        ? { kind: 'inline', bytes: row.bytes ?? Buffer.alloc(0) }
+        : { kind: 'parts', parts: JSON.parse(row.parts) as StoredPart[] },
+  };
+  if (attrs.checksum !== undefined) object.checksum = attrs.checksum;
+  if (attrs.partsCount !== undefined) object.partsCount = attrs.partsCount;
+  return object;
+}
+
+function toUpload(row: UploadRow): UploadRecord {
+  const attrs = JSON.parse(row.attrs) as UploadAttrs;
+  const upload: UploadRecord = {
+    uploadId: row.upload_id,
+    bucket: row.bucket,
+    key: row.key,
+    initiated: new Date(row.initiated),
+    contentType: row.content_type,
+    contentHeaders: attrs.contentHeaders,
+    userMetadata: attrs.userMetadata,
+    storageClass: row.storage_class,
+    ownerProjectId: row.owner_project_id,
+  };
+  if (attrs.checksumAlgorithm !== undefined) upload.checksumAlgorithm = attrs.checksumAlgorithm;
+  if (attrs.checksumType !== undefined) upload.checksumType = attrs.checksumType;
+  return upload;
+}
+
+function toPart(row: PartRow): PartRecord {
+  const part: PartRecord = {
+    uploadId: row.upload_id,
+    partNumber: row.part_number,
+    blobId: row.blob_id,
+    size: row.size,
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+  };
+  if (row.checksum !== null) part.checksum = row.checksum;
+  return part;
+}
+
+function blobIdsOf(object: ObjectRecord): string[] {
+  return object.data.kind === 'parts' ? object.data.parts.map((part) => part.blobId) : [];
+}
+
+/** Prepares the four range queries (lower bound inclusive or not, upper bound or none) of one listing. */
+function rangeScan<R>(
+  db: Database.Database,
+  select: string,
+  orderBy: string,
+): RangeScan<R> {
+  const prepare = (lower: string, upper: string) =>
+    db.prepare<unknown[], R>(`${select} WHERE bucket = ? AND key ${lower} ? ${upper} ORDER BY ${orderBy} LIMIT ?`);
+  const inclusiveBounded = prepare('>=', 'AND key < ?');
+  const exclusiveBounded = prepare('>', 'AND key < ?');
+  const inclusiveOpen = prepare('>=', '');
+  const exclusiveOpen = prepare('>', '');
+  return (bucket, position, end, limit) => {
+    if (end === undefined) {
+      return (position.inclusive ? inclusiveOpen : exclusiveOpen).iterate(bucket, position.from, limit);
+    }
+    return (position.inclusive ? inclusiveBounded : exclusiveBounded).iterate(bucket, position.from, end, limit);
+  };
+}
+
+const SUMMARY_COLUMNS = 'key, size, etag, last_modified, storage_class, owner_project_id';
+const OBJECT_COLUMNS = `bucket, ${SUMMARY_COLUMNS}, content_type, attrs, parts`;
+const UPLOAD_COLUMNS = 'upload_id, bucket, key, initiated, content_type, attrs, storage_class, owner_project_id';
+const PART_COLUMNS = 'upload_id, part_number, blob_id, size, etag, checksum, last_modified';
+
+/** Every statement the store runs, prepared once. */
+function prepareStatements(db: Database.Database) {
+  const p = <R = unknown>(source: string) => db.prepare<unknown[], R>(source);
+  return {
+    begin: p('BEGIN IMMEDIATE'),
+    commit: p('COMMIT'),
+    rollback: p('ROLLBACK'),
+    savepoint: p('SAVEPOINT item'),
+    release: p('RELEASE item'),
+    rollbackToSavepoint: p('ROLLBACK TO item'),
+
+    insertProject: p('INSERT INTO projects (id, name) VALUES (?, ?)'),
+    getProject: p<Project>('SELECT id, name FROM projects WHERE id = ?'),
+    anyProject: p('SELECT 1 FROM projects LIMIT 1'),
+    insertCredential: p(
+      'INSERT INTO credentials (access_key_id, secret_access_key, project_id, user_id, active, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    getCredential: p<CredentialRow>('SELECT * FROM credentials WHERE access_key_id = ?'),
+
+    insertBucket: p(
+      'INSERT INTO buckets (name, project_id, region, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
+    ),
+    getBucket: p<BucketRow>('SELECT name, project_id, region, created_at FROM buckets WHERE name = ?'),
+    bucketExists: p('SELECT 1 FROM buckets WHERE name = ?'),
+    listBuckets: p<BucketRow>(
+      'SELECT name, project_id, region, created_at FROM buckets WHERE project_id = ? ORDER BY name',
+    ),
+    deleteBucket: p('DELETE FROM buckets WHERE name = ?'),
+    anyObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
+    bucketUploads: p<{ upload_id: string }>('SELECT upload_id FROM uploads WHERE bucket = ?'),
+
+    getObject: p<ObjectRow>(
+      `SELECT ${OBJECT_COLUMNS}, b.bytes FROM objects o LEFT JOIN object_bodies b ON b.id = o.body_id WHERE o.bucket = ? AND o.key = ?`,
+    ),
+    getObjectData: p<{ parts: string | null; body_id: number | null }>(
+      'SELECT parts, body_id FROM objects WHERE bucket = ? AND key = ?',
+    ),
+    insertObject: p(
+      `INSERT OR REPLACE INTO objects (${OBJECT_COLUMNS}, body_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteObject: p('DELETE FROM objects WHERE bucket = ? AND key = ?'),
+    insertBody: p('INSERT INTO object_bodies (bytes) VALUES (?)'),
+    deleteBody: p('DELETE FROM object_bodies WHERE id = ?'),
+    insertObjectBlob: p('INSERT OR IGNORE INTO object_blobs (blob_id, bucket, key) VALUES (?, ?, ?)'),
+    deleteObjectBlob: p('DELETE FROM object_blobs WHERE blob_id = ? AND bucket = ? AND key = ?'),
+
+    insertUpload: p(`INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    getUpload: p<UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?`),
+    deleteUpload: p('DELETE FROM uploads WHERE upload_id = ?'),
+    uploadsAfterMarker: p<UploadRow>(
+      `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE bucket = ? AND key = ? AND (initiated, upload_id) > (?, ?)
+       ORDER BY initiated, upload_id LIMIT ?`,
+    ),
+    uploadsAfterUnknownMarker: p<UploadRow>(
+      `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE bucket = ? AND key = ? AND upload_id > ?
+       ORDER BY initiated, upload_id LIMIT ?`,
+    ),
+
+    getPartBlob: p<{ blob_id: string }>('SELECT blob_id FROM parts WHERE upload_id = ? AND part_number = ?'),
+    insertPart: p(`INSERT OR REPLACE INTO parts (${PART_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    listParts: p<PartRow>(
+      `SELECT ${PART_COLUMNS} FROM parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?`,
+    ),
+    uploadBlobs: p<{ blob_id: string }>('SELECT blob_id FROM parts WHERE upload_id = ?'),
+    deleteParts: p('DELETE FROM parts WHERE upload_id = ?'),
+
+    isReferenced: p(
+      'SELECT 1 FROM object_blobs WHERE blob_id = @id UNION ALL SELECT 1 FROM parts WHERE blob_id = @id LIMIT 1',
+    ),
+    isKnown: p(
+      `SELECT 1 FROM object_blobs WHERE blob_id = @id UNION ALL SELECT 1 FROM parts WHERE blob_id = @id
+       UNION ALL SELECT 1 FROM garbage WHERE blob_id = @id LIMIT 1`,
+    ),
+    insertGarbage: p('INSERT OR IGNORE INTO garbage (blob_id, since) VALUES (?, ?)'),
+    deleteGarbage: p('DELETE FROM garbage WHERE blob_id = ?'),
+    garbageBefore: p<{ blob_id: string }>('SELECT blob_id FROM garbage WHERE since < ? ORDER BY since LIMIT ?'),
+  };
+}
+
+export class SqliteMetaStore implements MetaStore {
+  private queue: QueuedWrite[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly scanObjects: RangeScan<SummaryRow>;
+  private readonly scanUploads: RangeScan<UploadRow>;
+
+  private constructor(private readonly db: Database.Database) {
+    this.sql = prepareStatements(db);
+    this.scanObjects = rangeScan<SummaryRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM objects`, 'key');
+    this.scanUploads = rangeScan<UploadRow>(db, `SELECT ${UPLOAD_COLUMNS} FROM uploads`, 'key, initiated, upload_id');
+  }
+
+  /** Opens (creating and migrating as needed) the database at `path`. */
+  static async open(path: string): Promise<SqliteMetaStore> {
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('cache_size = -32768');
+      migrate(db);
+      return new SqliteMetaStore(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  // Projects and credentials.
+
+  createProject(project: Project): Promise<void> {
+    return this.write(() => {
+      this.sql.insertProject.run(project.id, project.name);
+    });
+  }
+
+  async getProject(id: string): Promise<Project | undefined> {
+    return this.sql.getProject.get(id);
+  }
+
+  createCredential(credential: Credential): Promise<void> {
+    return this.write(() => {
+      this.sql.insertCredential.run(
+        credential.accessKeyId,
+        credential.secretAccessKey,
+        credential.projectId,
+        credential.userId,
+        credential.active ? 1 : 0,
+        credential.createdAt.getTime(),
+      );
+    });
+  }
+
+  async getCredential(accessKeyId: string): Promise<Credential | undefined> {
+    const row = this.sql.getCredential.get(accessKeyId);
+    if (row === undefined) return undefined;
+    return {
+      accessKeyId: row.access_key_id,
+      secretAccessKey: row.secret_access_key,
+      projectId: row.project_id,
+      userId: row.user_id,
+      active: row.active === 1,
+      createdAt: new Date(row.created_at),
+    };
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.sql.anyProject.get() === undefined;
+  }
+
+  // Buckets.
+
+  createBucket(bucket: Bucket): Promise<Bucket | undefined> {
+    return this.write(() => {
+      const { changes } = this.sql.insertBucket.run(
+        bucket.name,
+        bucket.projectId,
+        bucket.region,
+        bucket.createdAt.getTime(),
+      );
+      if (changes === 1) return undefined;
+      return toBucket(this.sql.getBucket.get(bucket.name)!);
+    });
+  }
+
+  async getBucket(name: string): Promise<Bucket | undefined> {
+    const row = this.sql.getBucket.get(name);
+    return row === undefined ? undefined : toBucket(row);
+  }
+
+  async listBuckets(projectId: string): Promise<Bucket[]> {
+    return this.sql.listBuckets.all(projectId).map(toBucket);
+  }
+
+  deleteBucket(name: string): Promise<'deleted' | 'not-empty' | 'missing'> {
+    return this.write(() => {
+      if (this.sql.bucketExists.get(name) === undefined) return 'missing';
+      if (this.sql.anyObject.get(name) !== undefined) return 'not-empty';
+      const now = Date.now();
+      for (const { upload_id } of this.sql.bucketUploads.all(name)) this.removeUpload(upload_id, now);
+      this.sql.deleteBucket.run(name);
+      return 'deleted';
+    });
+  }
+
+  // Objects.
+
+  async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
+    const row = this.sql.getObject.get(bucket, key);
+    return row === undefined ? undefined : toObject(row);
+  }
+
+  putObject(object: ObjectRecord): Promise<void> {
+    return this.write(() => {
+      if (this.sql.bucketExists.get(object.bucket) === undefined) throw errors.noSuchBucket(object.bucket);
+      this.storeObject(object, Date.now());
+    });
+  }
+
+  deleteObject(bucket: string, key: string): Promise<boolean> {
+    return this.write(() => this.removeObject(bucket, key, Date.now()));
+  }
+
+  deleteObjects(bucket: string, keys: string[]): Promise<Set<string>> {
+    return this.write(() => {
+      const now = Date.now();
+      const deleted = new Set<string>();
+      for (const key of keys) if (this.removeObject(bucket, key, now)) deleted.add(key);
+      return deleted;
+    });
+  }
+
+  async listObjects(query: ListQuery): Promise<ListPage> {
+    const start = startAfter(query.prefix, query.delimiter, query.after);
+    if (start === undefined) return { objects: [], commonPrefixes: [], isTruncated: false };
+    const result = walk<SummaryRow>({
+      bucket: query.bucket,
+      prefix: query.prefix,
+      delimiter: query.delimiter,
+      maxEntries: query.maxKeys,
+      first: (end, limit) => this.scanObjects(query.bucket, start, end, limit),
+      scan: this.scanObjects,
+    });
+    const page: ListPage = {
+      objects: result.rows.map(toSummary),
+      commonPrefixes: result.commonPrefixes,
+      isTruncated: result.isTruncated,
+    };
+    if (result.last !== undefined) page.lastEntry = 'row' in result.last ? result.last.row.key : result.last.commonPrefix;
+    return page;
+  }
+
+  // Multipart uploads.
+
+  createUpload(upload: UploadRecord): Promise<void> {
+    return this.write(() => {
+      if (this.sql.bucketExists.get(upload.bucket) === undefined) throw errors.noSuchBucket(upload.bucket);
+      const attrs: UploadAttrs = {
+        contentHeaders: upload.contentHeaders,
+        userMetadata: upload.userMetadata,
+        checksumAlgorithm: upload.checksumAlgorithm,
+        checksumType: upload.checksumType,
+      };
+      this.sql.insertUpload.run(
+        upload.uploadId,
+        upload.bucket,
+        upload.key,
+        upload.initiated.getTime(),
+        upload.contentType,
+        JSON.stringify(attrs),
+        upload.storageClass,
+        upload.ownerProjectId,
+      );
+    });
+  }
+
+  async getUpload(bucket: string, key: string, uploadId: string): Promise<UploadRecord | undefined> {
+    const row = this.sql.getUpload.get(uploadId);
+    return row === undefined || row.bucket !== bucket || row.key !== key ? undefined : toUpload(row);
+  }
+
+  /** Throws NoSuchUpload when the upload is gone (e.g. aborted while the part was being written). */
+  putPart(part: PartRecord): Promise<void> {
+    return this.write(() => {
+      if (this.sql.getUpload.get(part.uploadId) === undefined) throw errors.noSuchUpload(part.uploadId);
+      const replaced = this.sql.getPartBlob.get(part.uploadId, part.partNumber);
+      this.sql.insertPart.run(
+        part.uploadId,
+        part.partNumber,
+        part.blobId,
+        part.size,
+        part.etag,
+        part.checksum ?? null,
+        part.lastModified.getTime(),
+      );
+      this.sql.deleteGarbage.run(part.blobId);
+      if (replaced !== undefined) this.release([replaced.blob_id], Date.now());
+    });
+  }
+
+  async listParts(
+    uploadId: string,
+    partNumberMarker: number,
+    maxParts: number,
+  ): Promise<{ parts: PartRecord[]; isTruncated: boolean }> {
+    const rows = this.sql.listParts.all(uploadId, partNumberMarker, maxParts + 1);
+    const isTruncated = rows.length > maxParts;
+    return { parts: rows.slice(0, maxParts).map(toPart), isTruncated };
+  }
+
+  completeUpload(uploadId: string, object: ObjectRecord): Promise<boolean> {
+    return this.write(() => {
+      const upload = this.sql.getUpload.get(uploadId);
+      if (upload === undefined || upload.bucket !== object.bucket || upload.key !== object.key) return false;
+      const now = Date.now();
+      const partBlobs = this.sql.uploadBlobs.all(uploadId).map((row) => row.blob_id);
+      this.sql.deleteParts.run(uploadId);
+      this.sql.deleteUpload.run(uploadId);
+      this.storeObject(object, now);
+      // The parts the object uses are referenced again by now, so only the others become garbage.
+      this.release(partBlobs, now);
+      return true;
+    });
+  }
+
+  abortUpload(bucket: string, key: string, uploadId: string): Promise<boolean> {
+    return this.write(() => {
+      const upload = this.sql.getUpload.get(uploadId);
+      if (upload === undefined || upload.bucket !== bucket || upload.key !== key) return false;
+      this.removeUpload(uploadId, Date.now());
+      return true;
+    });
+  }
+
+  async listUploads(query: UploadListQuery): Promise<UploadListPage> {
+    const { bucket, prefix, delimiter, keyMarker, uploadIdMarker } = query;
+    const start = startAfter(prefix, delimiter, keyMarker);
+    if (start === undefined) return { uploads: [], commonPrefixes: [], isTruncated: false };
+    // With an upload-id-marker, the later uploads of the marker's own key come first.
+    const resumesInsideKey = uploadIdMarker !== '' && !start.inclusive && keyMarker.startsWith(prefix);
+    const first = (end: string | undefined, limit: number): Iterable<UploadRow> => {
+      if (!resumesInsideKey) return this.scanUploads(bucket, start, end, limit);
+      const marker = this.sql.getUpload.get(uploadIdMarker);
+      const sameKey =
+        marker !== undefined && marker.bucket === bucket && marker.key === keyMarker
+          ? this.sql.uploadsAfterMarker.iterate(bucket, keyMarker, marker.initiated, marker.upload_id, limit)
+          : this.sql.uploadsAfterUnknownMarker.iterate(bucket, keyMarker, uploadIdMarker, limit);
+      return concat(sameKey, () => this.scanUploads(bucket, start, end, limit));
+    };
+    const result = walk<UploadRow>({ bucket, prefix, delimiter, maxEntries: query.maxUploads, first, scan: this.scanUploads });
+    const page: UploadListPage = {
+      uploads: result.rows.map(toUpload),
+      commonPrefixes: result.commonPrefixes,
+      isTruncated: result.isTruncated,
+    };
+    if (result.last !== undefined) {
+      if ('row' in result.last) {
+        page.nextKeyMarker = result.last.row.key;
+        page.nextUploadIdMarker = result.last.row.upload_id;
+      } else {
+        page.nextKeyMarker = result.last.commonPrefix;
+      }
+    }
+    return page;
+  }
+
+  // Garbage collection.
+
+  async garbageBefore(before: Date, limit: number): Promise<string[]> {
+    return this.sql.garbageBefore.all(before.getTime(), limit).map((row) => row.blob_id);
+  }
+
+  forgetGarbage(blobIds: string[]): Promise<void> {
+    return this.write(() => {
+      for (const blobId of blobIds) this.sql.deleteGarbage.run(blobId);
+    });
+  }
+
+  async knownBlobs(blobIds: string[]): Promise<Set<string>> {
+    return new Set(blobIds.filter((blobId) => this.sql.isKnown.get({ id: blobId }) !== undefined));
+  }
+
+  /** Commits the writes still queued, then closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.queue.length > 0) this.flush();
+    this.db.close();
+  }
+
+  // Write path.
+
+  /** Queues `apply` for the next group commit; resolves with its result once committed. */
+  private write<T>(apply: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('metadata store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ apply, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flushTurn);
+      }
+    });
+  }
+
+  private readonly flushTurn = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+    if (this.queue.length > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushTurn);
+    }
+  };
+
+  /** Applies up to MAX_WRITES_PER_COMMIT queued writes in one transaction, each in its own savepoint. */
+  private flush(): void {
+    const batch = this.queue.splice(0, MAX_WRITES_PER_COMMIT);
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.sql.begin.run();
+      try {
+        for (const item of batch) {
+          this.sql.savepoint.run();
+          try {
+            outcomes.push({ ok: true, value: item.apply() });
+            this.sql.release.run();
+          } catch (error) {
+            this.sql.rollbackToSavepoint.run();
+            this.sql.release.run();
+            outcomes.push({ ok: false, error });
+          }
+        }
+        this.sql.commit.run();
+      } catch (error) {
+        if (this.db.inTransaction) this.sql.rollback.run();
+        throw error;
+      }
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  // Helpers that run inside a write transaction.
+
+  /** Inserts or replaces the object row; the replaced object's blobs are released. */
+  private storeObject(object: ObjectRecord, now: number): void {
+    const replaced = this.removeObjectData(object.bucket, object.key);
+    const attrs: ObjectAttrs = {
+      contentHeaders: object.contentHeaders,
+      userMetadata: object.userMetadata,
+      checksum: object.checksum,
+      partsCount: object.partsCount,
+    };
+    let parts: string | null = null;
+    let bodyId: number | bigint | null = null;
+    if (object.data.kind === 'inline') {
+      bodyId = this.sql.insertBody.run(object.data.bytes).lastInsertRowid;
+    } else {
+      parts = JSON.stringify(object.data.parts);
+      for (const blobId of blobIdsOf(object)) {
+        this.sql.insertObjectBlob.run(blobId, object.bucket, object.key);
+        this.sql.deleteGarbage.run(blobId);
+      }
+    }
+    this.sql.insertObject.run(
+      object.bucket,
+      object.key,
+      object.size,
+      object.etag,
+      object.lastModified.getTime(),
+      object.storageClass,
+      object.ownerProjectId,
+      object.contentType,
+      JSON.stringify(attrs),
+      parts,
+      bodyId,
+    );
+    if (replaced !== undefined) this.release(replaced, now);
+  }
+
+  private removeObject(bucket: string, key: string, now: number): boolean {
+    const released = this.removeObjectData(bucket, key);
+    if (released === undefined) return false;
+    this.sql.deleteObject.run(bucket, key);
+    this.release(released, now);
+    return true;
+  }
+
+  /** Drops the object's body and blob references (not its row); returns its blob ids, or undefined if it does not exist. */
+  private removeObjectData(bucket: string, key: string): string[] | undefined {
+    const row = this.sql.getObjectData.get(bucket, key);
+    if (row === undefined) return undefined;
+    if (row.body_id !== null) this.sql.deleteBody.run(row.body_id);
+    if (row.parts === null) return [];
+    const blobIds = (JSON.parse(row.parts) as StoredPart[]).map((part) => part.blobId);
+    for (const blobId of blobIds) this.sql.deleteObjectBlob.run(blobId, bucket, key);
+    return blobIds;
+  }
+
+  private removeUpload(uploadId: string, now: number): void {
+    const blobIds = this.sql.uploadBlobs.all(uploadId).map((row) => row.blob_id);
+    this.sql.deleteParts.run(uploadId);
+    this.sql.deleteUpload.run(uploadId);
+    this.release(blobIds, now);
+  }
+
+  /** Blobs no object or part refers to any more become garbage. */
+  private release(blobIds: string[], now: number): void {
+    for (const blobId of blobIds) {
+      if (this.sql.isReferenced.get({ id: blobId }) === undefined) this.sql.insertGarbage.run(blobId, now);
+    }
+  }
+}
+
+/** `first`, then the rows of `next()` (started only once `first` is exhausted). */
+function* concat<R>(first: Iterable<R>, next: () => Iterable<R>): Generator<R> {
+  yield* first;
+  yield* next();
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`metadata schema version ${version} is newer than this Aitta (${MIGRATIONS.length})`);
+  }
+  for (let next = version; next < MIGRATIONS.length; next++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[next]!);
+      db.pragma(`user_version = ${next + 1}`);
+    }).immediate();
+  }
+}
