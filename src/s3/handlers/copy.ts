@@ -1,6 +1,7 @@
 // Server-side copies: CopyObject (COPY / REPLACE metadata directive, in-place
 // REPLACE as `s3cmd modify` uses) and UploadPartCopy (with a source range).
-// Data is streamed from the source into a new blob; the source is not touched.
+// A copy shares the source's blobs unless it must be re-hashed with another
+// checksum algorithm; a part copy streams its range into a new blob.
 
 import { S3Error, errors } from '../../errors.js';
 import { MAX_PART_BYTES, MAX_PUT_OBJECT_BYTES } from '../../limits.js';
@@ -81,30 +82,29 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
           userMetadata: sourceObj.userMetadata,
           storageClass: header(ctx.headers, 'x-amz-storage-class') ?? sourceObj.storageClass,
         };
-  const algorithm = algorithmHeader(ctx, 'x-amz-checksum-algorithm') ?? sourceObj.checksum?.algorithm;
-  const body = await copyBytes(ctx, sourceObj, undefined, { allowInline: true, algorithm });
-  const object: ObjectRecord = {
-    bucket: bucketName,
-    key,
-    size: body.size,
-    etag: body.md5,
-    lastModified: new Date(),
-    ...metadata,
-    checksum: body.checksum && { ...body.checksum, type: 'FULL_OBJECT' },
-    ownerProjectId: bucket.projectId,
-    data: objectData(body),
-  };
-  try {
+  const requested = algorithmHeader(ctx, 'x-amz-checksum-algorithm');
+  const base = { bucket: bucketName, key, lastModified: new Date(), ...metadata, ownerProjectId: bucket.projectId };
+  let object: ObjectRecord;
+  if (requested === undefined || requested === sourceObj.checksum?.algorithm) {
+    // The store counts references to blobs: the copy shares the source's
+    // bytes (and so its ETag and checksum), and no data moves.
+    object = { ...base, size: sourceObj.size, etag: sourceObj.etag, checksum: sourceObj.checksum, partsCount: sourceObj.partsCount, data: sourceObj.data };
     await ctx.services.meta.putObject(object);
-  } catch (error) {
-    await discard(ctx.services.blobs, body.data);
-    throw error;
+  } else {
+    const body = await copyBytes(ctx, sourceObj, undefined, { allowInline: true, algorithm: requested });
+    object = { ...base, size: body.size, etag: body.md5, checksum: body.checksum && { ...body.checksum, type: 'FULL_OBJECT' }, data: objectData(body) };
+    try {
+      await ctx.services.meta.putObject(object);
+    } catch (error) {
+      await discard(ctx.services.blobs, body.data);
+      throw error;
+    }
   }
   const checksumXml = object.checksum ? el(`Checksum${object.checksum.algorithm}`, object.checksum.value) : '';
   return xmlResponse(
     document('CopyObjectResult', `${el('LastModified', isoDate(object.lastModified))}${el('ETag', quoteEtag(object.etag))}${checksumXml}`),
     200,
-    { ...checksumHeaders(object), 'x-amz-copy-source-version-id': 'null' },
+    checksumHeaders(object),
   );
 }
 
