@@ -45,7 +45,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
     res.setHeader('Connection', 'close');
     req.resume();
   }
-  const resource = (req.url ?? '/').split('?')[0]!;
+  const resource = (req.url ?? '/').replace(/^https?:\/\/[^/]*/i, '').split('?')[0] || '/';
   if (req.method === 'HEAD') {
     res.writeHead(error.status);
     res.end();
