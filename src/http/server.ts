@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { authenticate, type AuthOptions } from '../auth/authenticate.js';
 import { S3Error, errors } from '../errors.js';
-import type { S3Response, Services } from '../s3/context.js';
+import type { ResponseHeaders, S3Response, Services } from '../s3/context.js';
 import { dispatch } from '../s3/dispatch.js';
 import { route } from '../s3/router.js';
 import { document, el } from '../s3/xml.js';
@@ -47,24 +47,31 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
   }
   const resource = (req.url ?? '/').replace(/^https?:\/\/[^/]*/i, '').split('?')[0] || '/';
   if (req.method === 'HEAD') {
-    res.writeHead(error.status);
+    res.writeHead(error.status, headerList(requestId, {}) as unknown as string[]);
     res.end();
     return;
   }
   const body = errorXml(error, requestId, resource);
-  res.writeHead(error.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(error.status, headerList(requestId, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) }) as unknown as string[]);
   res.end(body);
 }
 
-async function send(req: IncomingMessage, res: ServerResponse, response: S3Response): Promise<void> {
+/** Every response's identifying headers followed by its own, as the flat list writeHead takes. */
+function headerList(requestId: string, headers: ResponseHeaders): Array<string | number> {
+  const list: Array<string | number> = ['x-amz-request-id', requestId, 'x-amz-id-2', HOST_ID, 'Server', 'Aitta'];
+  for (const name in headers) list.push(name, headers[name]!);
+  return list;
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, response: S3Response, requestId: string): Promise<void> {
   const { body } = response;
-  const headers = { ...response.headers };
+  const headers = response.headers;
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     headers['Content-Length'] = Buffer.byteLength(body);
   } else if (body === undefined && headers['Content-Length'] === undefined && req.method !== 'HEAD') {
     headers['Content-Length'] = 0;
   }
-  res.writeHead(response.status, headers);
+  res.writeHead(response.status, headerList(requestId, headers) as unknown as string[]);
   if (req.method === 'HEAD' || body === undefined) {
     if (body instanceof Readable) body.destroy();
     res.end();
@@ -83,9 +90,6 @@ export function createS3Server(services: Services): http.Server {
   };
   const server = http.createServer(async (req, res) => {
     const requestId = nextRequestId();
-    res.setHeader('x-amz-request-id', requestId);
-    res.setHeader('x-amz-id-2', HOST_ID);
-    res.setHeader('Server', 'Aitta');
     try {
       const { target, op } = route(req.method ?? 'GET', req.url ?? '/', req.headers, services.config.domains);
       const { credential, payload } = await authenticate(req, target, authOptions);
@@ -99,7 +103,7 @@ export function createS3Server(services: Services): http.Server {
         payload,
         services,
       });
-      await send(req, res, response);
+      await send(req, res, response, requestId);
     } catch (failure) {
       sendError(req, res, failure, requestId);
     }

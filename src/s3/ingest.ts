@@ -9,6 +9,7 @@ import type { ChecksumAlgorithm } from '../checksum-types.js';
 import { S3Error, errors } from '../errors.js';
 import { MAX_INLINE_OBJECT_BYTES } from '../limits.js';
 import type { BlobStore } from '../store/blob.js';
+import { OffThreadHash } from './hash-pool.js';
 import { header, type RequestContext } from './context.js';
 
 export interface IngestedBody {
@@ -71,34 +72,57 @@ export interface StoredBody {
   data: IngestedBody['data'];
 }
 
+/** Bodies at least this large are hashed on worker threads. */
+const OFF_THREAD_HASH_BYTES = 1024 * 1024;
+
+interface RunningDigest {
+  update(chunk: Buffer): Promise<void> | undefined | void;
+  digest(): Buffer | Promise<Buffer>;
+  discard(): void;
+}
+
+function runningDigest(algorithm: 'MD5' | ChecksumAlgorithm, offThread: boolean): RunningDigest {
+  if (offThread) return new OffThreadHash(algorithm);
+  const digest = algorithm === 'MD5' ? createHash('md5') : createChecksum(algorithm);
+  return { update: (chunk) => void digest.update(chunk), digest: () => digest.digest(), discard: () => {} };
+}
+
 /** Streams bytes into the store (inline when small), hashing them on the way. */
 export async function storeStream(blobs: BlobStore, source: AsyncIterable<Buffer>, options: StoreOptions): Promise<StoredBody> {
-  const md5 = createHash('md5');
-  const checksum = options.algorithm ? createChecksum(options.algorithm) : undefined;
-  const onChunk = (chunk: Buffer) => {
-    md5.update(chunk);
-    checksum?.update(chunk);
+  const offThread = options.length >= OFF_THREAD_HASH_BYTES;
+  const md5 = runningDigest('MD5', offThread);
+  const checksum = options.algorithm ? runningDigest(options.algorithm, offThread) : undefined;
+  const onChunk = (chunk: Buffer): Promise<void> | undefined => {
+    const waits = [md5.update(chunk), checksum?.update(chunk)].filter((w): w is Promise<void> => w instanceof Promise);
+    return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
   };
   let data: IngestedBody['data'];
   let size = 0;
-  if (options.allowInline && options.length <= MAX_INLINE_OBJECT_BYTES) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of source) {
-      size += chunk.length;
-      if (size > options.maxBytes) throw errors.entityTooLarge(options.maxBytes);
-      onChunk(chunk);
-      chunks.push(chunk);
+  try {
+    if (options.allowInline && options.length <= MAX_INLINE_OBJECT_BYTES) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of source) {
+        size += chunk.length;
+        if (size > options.maxBytes) throw errors.entityTooLarge(options.maxBytes);
+        onChunk(chunk);
+        chunks.push(chunk);
+      }
+      data = { kind: 'inline', bytes: Buffer.concat(chunks, size) };
+    } else {
+      const written = await blobs.write(source, onChunk, options.maxBytes);
+      size = written.size;
+      data = { kind: 'blob', blobId: written.blobId };
     }
-    data = { kind: 'inline', bytes: Buffer.concat(chunks, size) };
-  } else {
-    const written = await blobs.write(source, onChunk, options.maxBytes);
-    size = written.size;
-    data = { kind: 'blob', blobId: written.blobId };
+  } catch (error) {
+    md5.discard();
+    checksum?.discard();
+    throw error;
   }
+  const [md5Digest, checksumDigest] = await Promise.all([md5.digest(), checksum?.digest()]);
   return {
     size,
-    md5: md5.digest(),
-    checksum: options.algorithm && checksum ? { algorithm: options.algorithm, digest: checksum.digest() } : undefined,
+    md5: md5Digest,
+    checksum: options.algorithm && checksumDigest ? { algorithm: options.algorithm, digest: checksumDigest } : undefined,
     data,
   };
 }

@@ -21,6 +21,14 @@ async function* partsInRange(blobs: BlobStore, parts: StoredPart[], range: ByteR
   }
 }
 
+/** The object's bytes (or a range): a Buffer when they are inline, else a stream of its blobs. */
+export function objectBody(blobs: BlobStore, object: ObjectRecord, range?: ByteRange): Buffer | Readable {
+  if (object.data.kind === 'inline') {
+    return range ? object.data.bytes.subarray(range.start, range.end + 1) : object.data.bytes;
+  }
+  return objectStream(blobs, object, range);
+}
+
 export function objectStream(blobs: BlobStore, object: ObjectRecord, range?: ByteRange): Readable {
   const whole = range ?? { start: 0, end: object.size - 1 };
   if (object.data.kind === 'inline') {

@@ -10,10 +10,10 @@ export interface BlobStore {
   /**
    * Streams `source` to a new blob: a temporary file, fsynced, renamed into
    * place (and the directory fsynced). `onChunk` sees every chunk on the way
-   * (for MD5 and checksums). If `source` throws, or more than `maxBytes` come,
+   * (for MD5 and checksums); when it returns a promise, reading waits for it. If `source` throws, or more than `maxBytes` come,
    * the temporary file is removed and the error rethrown; nothing is left.
    */
-  write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void, maxBytes: number): Promise<BlobWriteResult>;
+  write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void | Promise<void>, maxBytes: number): Promise<BlobWriteResult>;
   /** Reads bytes start..end inclusive (the whole blob when omitted). */
   read(blobId: string, start?: number, end?: number): NodeJS.ReadableStream;
   /** Removes a blob; a missing blob is not an error. */

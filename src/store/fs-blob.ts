@@ -34,7 +34,7 @@ export class FsBlobStore implements BlobStore {
     mkdirSync(this.tmpDir, { recursive: true });
   }
 
-  async write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void, maxBytes: number): Promise<BlobWriteResult> {
+  async write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void | Promise<void>, maxBytes: number): Promise<BlobWriteResult> {
     const blobId = randomBytes(16).toString('hex');
     const tmpPath = join(this.tmpDir, blobId);
     const file = new BlobFile(await open(tmpPath, 'wx'));
@@ -43,7 +43,8 @@ export class FsBlobStore implements BlobStore {
       for await (const chunk of source) {
         size += chunk.length;
         if (size > maxBytes) throw errors.entityTooLarge(maxBytes);
-        onChunk(chunk);
+        const hashing = onChunk(chunk);
+        if (hashing) await hashing;
         await file.append(chunk);
       }
       await file.finish();

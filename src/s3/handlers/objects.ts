@@ -9,7 +9,7 @@ import { emptyResponse, header, xmlResponse, type RequestContext, type ResponseH
 import { discard, ingestBody, type IngestedBody } from '../ingest.js';
 import { assertValidKey } from '../object-key.js';
 import { httpDate, objectHeaders, parseObjectMetadata, quoteEtag } from '../object-headers.js';
-import { objectStream, partRange } from '../object-stream.js';
+import { objectBody, partRange } from '../object-stream.js';
 import type { Operation } from '../operation.js';
 import { OwnerNames } from '../owner.js';
 import { parseRange, type ByteRange } from '../range.js';
@@ -150,7 +150,7 @@ export async function getObject(ctx: ObjectOperation<'GetObject'>): Promise<S3Re
   const object = await readableObject(ctx, ctx.op.bucket, ctx.op.key);
   const plan = planRead(ctx, object);
   if (plan.status === 304) return emptyResponse(304, plan.headers);
-  return { status: plan.status, headers: plan.headers, body: objectStream(ctx.services.blobs, object, plan.range) };
+  return { status: plan.status, headers: plan.headers, body: objectBody(ctx.services.blobs, object, plan.range) };
 }
 
 export async function headObject(ctx: ObjectOperation<'HeadObject'>): Promise<S3Response> {
