@@ -5,7 +5,6 @@ import { errors } from '../../errors.js';
 import type { ListPage, ObjectSummary } from '../../store/meta.js';
 import { xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import { pageSize, urlEncodeKey, urlEncodingRequested } from '../max-keys.js';
-import { quoteEtag } from '../object-headers.js';
 import type { Operation } from '../operation.js';
 import { OwnerNames, ownerXml } from '../owner.js';
 import { requireBucket } from '../require-bucket.js';
@@ -36,18 +35,22 @@ function commonParams(ctx: RequestContext, bucket: string): Common {
 }
 
 async function entriesXml(ctx: RequestContext, page: ListPage, common: Common, withOwner: boolean): Promise<string> {
-  const owners = new OwnerNames(ctx.services.meta);
-  const parts: string[] = [];
-  for (const object of page.objects) parts.push(await contentsXml(object, common, withOwner ? owners : undefined));
-  for (const prefix of page.commonPrefixes) parts.push(`<CommonPrefixes>${el('Prefix', common.encode(prefix))}</CommonPrefixes>`);
-  return parts.join('');
+  const owners = new Map<string, string>();
+  if (withOwner) {
+    const names = new OwnerNames(ctx.services.meta);
+    for (const id of new Set(page.objects.map((o) => o.ownerProjectId))) owners.set(id, ownerXml(await names.get(id)));
+  }
+  let xml = '';
+  for (const object of page.objects) xml += contentsXml(object, common, owners.get(object.ownerProjectId) ?? '');
+  for (const prefix of page.commonPrefixes) xml += `<CommonPrefixes>${el('Prefix', common.encode(prefix))}</CommonPrefixes>`;
+  return xml;
 }
 
-async function contentsXml(object: ObjectSummary, common: Common, owners: OwnerNames | undefined): Promise<string> {
-  const owner = owners ? ownerXml(await owners.get(object.ownerProjectId)) : '';
+/** One <Contents>: this is the hot loop of a listing, so only the key goes through the escaper (the rest cannot hold markup). */
+function contentsXml(object: ObjectSummary, common: Common, owner: string): string {
   return (
-    `<Contents>${el('Key', common.encode(object.key))}${el('LastModified', isoDate(object.lastModified))}` +
-    `${el('ETag', quoteEtag(object.etag))}${el('Size', object.size)}${owner}${el('StorageClass', object.storageClass)}</Contents>`
+    `<Contents>${el('Key', common.encode(object.key))}<LastModified>${isoDate(object.lastModified)}</LastModified>` +
+    `<ETag>&quot;${object.etag}&quot;</ETag><Size>${object.size}</Size>${owner}<StorageClass>${object.storageClass}</StorageClass></Contents>`
   );
 }
 
