@@ -3,7 +3,7 @@
 // A copy shares the source's blobs unless it must be re-hashed with another
 // checksum algorithm; a part copy streams its range into a new blob.
 
-import { S3Error, errors } from '../../errors.js';
+import { errors } from '../../errors.js';
 import { MAX_PART_BYTES, MAX_PUT_OBJECT_BYTES } from '../../limits.js';
 import type { ObjectRecord } from '../../store/meta.js';
 import { checkCopySourceConditions } from '../conditions.js';
@@ -17,7 +17,7 @@ import { parseCopySourceRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
 import { document, el, isoDate } from '../xml.js';
 import { checksumHeaders, objectData } from './objects.js';
-import { findUpload } from './multipart.js';
+import { findUpload, storePart } from './multipart.js';
 import type { ChecksumAlgorithm } from '../../checksum-types.js';
 
 type CopyOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
@@ -117,25 +117,11 @@ export async function uploadPartCopy(ctx: CopyOperation<'UploadPartCopy'>): Prom
   const range = rangeHeader !== undefined ? parseCopySourceRange(rangeHeader, sourceObj.size) : undefined;
   const length = range ? range.end - range.start + 1 : sourceObj.size;
   if (length > MAX_PART_BYTES) {
-    throw new S3Error('InvalidRequest', 400, `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PART_BYTES}`);
+    throw errors.invalidRequest(`The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PART_BYTES}`);
   }
   const body = await copyBytes(ctx, sourceObj, range, { allowInline: false, algorithm: upload.checksumAlgorithm });
-  if (body.data.kind !== 'blob') throw errors.internal();
   const lastModified = new Date();
-  try {
-    await ctx.services.meta.putPart({
-      uploadId,
-      partNumber,
-      blobId: body.data.blobId,
-      size: body.size,
-      etag: body.md5,
-      checksum: body.checksum?.value,
-      lastModified,
-    });
-  } catch (error) {
-    await discard(ctx.services.blobs, body.data);
-    throw error;
-  }
+  await storePart(ctx, uploadId, partNumber, body, lastModified);
   const checksumXml = body.checksum ? el(`Checksum${body.checksum.algorithm}`, body.checksum.value) : '';
   return xmlResponse(document('CopyPartResult', `${el('LastModified', isoDate(lastModified))}${el('ETag', quoteEtag(body.md5))}${checksumXml}`));
 }

@@ -8,7 +8,7 @@ import { S3Error, errors } from '../../errors.js';
 import { MAX_PART_BYTES, MAX_PART_NUMBER, MAX_XML_BODY_BYTES, MIN_PART_BYTES } from '../../limits.js';
 import type { ObjectChecksum, ObjectRecord, StoredPart, UploadRecord } from '../../store/meta.js';
 import { emptyResponse, header, xmlResponse, type RequestContext, type S3Response } from '../context.js';
-import { algorithmHeader, discard, ingestBody } from '../ingest.js';
+import { algorithmHeader, discard, ingestBody, type IngestedBody } from '../ingest.js';
 import { pageSize, urlEncodeKey, urlEncodingRequested } from '../max-keys.js';
 import { assertValidKey } from '../object-key.js';
 import { parseObjectMetadata, quoteEtag } from '../object-headers.js';
@@ -73,11 +73,8 @@ export async function createMultipartUpload(ctx: UploadOperation<'CreateMultipar
   );
 }
 
-export async function uploadPart(ctx: UploadOperation<'UploadPart'>): Promise<S3Response> {
-  const { bucket, key, uploadId, partNumber } = ctx.op;
-  await requireBucket(ctx, bucket);
-  const upload = await findUpload(ctx, bucket, key, uploadId);
-  const body = await ingestBody(ctx, { maxBytes: MAX_PART_BYTES, allowInline: false, checksumAlgorithm: upload.checksumAlgorithm });
+/** Records a part whose bytes are in a blob; the blob is removed if the part cannot be recorded. */
+export async function storePart(ctx: RequestContext, uploadId: string, partNumber: number, body: IngestedBody, lastModified: Date): Promise<void> {
   if (body.data.kind !== 'blob') throw errors.internal();
   try {
     await ctx.services.meta.putPart({
@@ -87,12 +84,20 @@ export async function uploadPart(ctx: UploadOperation<'UploadPart'>): Promise<S3
       size: body.size,
       etag: body.md5,
       checksum: body.checksum?.value,
-      lastModified: new Date(),
+      lastModified,
     });
   } catch (error) {
     await discard(ctx.services.blobs, body.data);
     throw error;
   }
+}
+
+export async function uploadPart(ctx: UploadOperation<'UploadPart'>): Promise<S3Response> {
+  const { bucket, key, uploadId, partNumber } = ctx.op;
+  await requireBucket(ctx, bucket);
+  const upload = await findUpload(ctx, bucket, key, uploadId);
+  const body = await ingestBody(ctx, { maxBytes: MAX_PART_BYTES, allowInline: false, checksumAlgorithm: upload.checksumAlgorithm });
+  await storePart(ctx, uploadId, partNumber, body, new Date());
   const headers: Record<string, string> = { ETag: quoteEtag(body.md5) };
   if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm.toLowerCase()}`] = body.checksum.value;
   return emptyResponse(200, headers);
