@@ -19,7 +19,7 @@ interface StreamState {
 
 class HashWorker {
   private readonly worker: Worker;
-  readonly streams = new Map<number, StreamState>();
+  private readonly streams = new Map<number, StreamState>();
 
   constructor() {
     this.worker = new Worker(new URL('./hash-worker.js', import.meta.url));
@@ -28,11 +28,21 @@ class HashWorker {
       if (!stream) return;
       if ('hashed' in reply) stream.onHashed(reply.hashed);
       else {
-        this.streams.delete(reply.id);
+        this.remove(reply.id);
         stream.onDigest(Buffer.from(reply.digest));
       }
     });
     this.worker.unref();
+  }
+
+  /** The worker keeps the process alive only while some stream awaits it. */
+  add(id: number, stream: StreamState): void {
+    this.streams.set(id, stream);
+    if (this.streams.size === 1) this.worker.ref();
+  }
+
+  remove(id: number): void {
+    if (this.streams.delete(id) && this.streams.size === 0) this.worker.unref();
   }
 
   post(message: HashRequest, transfer: ArrayBuffer[] = []): void {
@@ -61,7 +71,7 @@ export class OffThreadHash {
   private digestReady: ((digest: Buffer) => void) | undefined;
 
   constructor(algorithm: HashAlgorithm) {
-    this.worker.streams.set(this.id, {
+    this.worker.add(this.id, {
       onHashed: (bytes) => {
         this.inFlight -= bytes;
         if (this.resume && this.inFlight <= MAX_IN_FLIGHT_BYTES / 2) {
@@ -95,7 +105,7 @@ export class OffThreadHash {
 
   /** Abandons the digest (the body failed). */
   discard(): void {
-    this.worker.streams.delete(this.id);
+    this.worker.remove(this.id);
     this.worker.post({ id: this.id, discard: true });
   }
 
