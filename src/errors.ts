@@ -67,6 +67,8 @@ export const errors = {
     new S3Error('InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.', {
       AWSAccessKeyId: accessKeyId,
     }),
+  quotaExceeded: (what: string) => new S3Error('QuotaExceeded', 403, `The project's quota is exceeded: ${what}.`),
+  tooManyBuckets: () => new S3Error('TooManyBuckets', 400, 'You have attempted to create more buckets than allowed'),
   methodNotAllowed: (method: string, resourceType: string) =>
     new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {
       Method: method,

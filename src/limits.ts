@@ -42,3 +42,14 @@ export const MAX_XML_BODY_BYTES = 2 * MiB;
 export const MAX_INLINE_OBJECT_BYTES = 64 * KiB;
 /** Aitta's own: how long an unreferenced blob is kept so that GETs in flight on it still complete. */
 export const BLOB_GRACE_MS = 15 * 60 * 1000;
+
+/** Aitta's own, as Allas: default storage quota of a project, 10 TiB. */
+export const DEFAULT_PROJECT_MAX_BYTES = 10 * 1024 * GiB;
+/** Aitta's own, as Allas: default number of buckets a project may have. */
+export const DEFAULT_PROJECT_MAX_BUCKETS = 1000;
+/** Aitta's own, as Allas: default number of objects in one bucket. */
+export const DEFAULT_BUCKET_MAX_OBJECTS = 500_000;
+/** Aitta's own, as Keystone's default: an identity API token is valid for 8 hours. */
+export const TOKEN_LIFETIME_MS = 8 * 3600 * 1000;
+/** Aitta's own: largest JSON request body the identity API reads into memory. */
+export const MAX_IDENTITY_BODY_BYTES = 64 * KiB;

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { authenticate, type AuthOptions } from '../auth/authenticate.js';
 import { S3Error, errors } from '../errors.js';
+import { handleIdentityRequest, isIdentityRequest } from '../identity/http.js';
 import type { ResponseHeaders, S3Response, Services } from '../s3/context.js';
 import { dispatch } from '../s3/dispatch.js';
 import { route } from '../s3/router.js';
@@ -89,6 +90,7 @@ export function createS3Server(services: Services): http.Server {
     maxPresignV2Seconds: services.config.maxPresignV2Seconds,
   };
   const server = http.createServer(async (req, res) => {
+    if (isIdentityRequest(req, services.config.domains)) return handleIdentityRequest(req, res, services);
     const requestId = nextRequestId();
     try {
       const { target, op } = route(req.method ?? 'GET', req.url ?? '/', req.headers, services.config.domains);

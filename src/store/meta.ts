@@ -12,6 +12,71 @@ export interface Project {
   name: string;
 }
 
+/** What a member may do in a project: `member` reads and writes, `reader` only reads. */
+export type Role = 'member' | 'reader';
+
+export const ROLES: readonly Role[] = ['member', 'reader'];
+
+export interface User {
+  /** 32 lowercase hex characters, like an OpenStack user id. */
+  id: string;
+  /** Login name. Unique. */
+  name: string;
+  /** The password's scrypt hash with its salt and parameters (identity/password.ts). */
+  passwordHash: string;
+  enabled: boolean;
+  createdAt: Date;
+}
+
+export interface Membership {
+  userId: string;
+  projectId: string;
+  role: Role;
+}
+
+/** An identity API token, stored by the SHA-256 of its value (the value itself is never stored). */
+export interface TokenRecord {
+  /** Hex SHA-256 of the token. */
+  tokenHash: string;
+  userId: string;
+  /** The project the token is scoped to; null for an unscoped token. */
+  projectId: string | null;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** A project's limits. */
+export interface Quota {
+  maxBytes: number;
+  maxBuckets: number;
+  maxObjectsPerBucket: number;
+}
+
+export interface BucketUsage {
+  name: string;
+  bytes: number;
+  objects: number;
+}
+
+/** Exact usage of a project: the sum over its buckets of its stored objects (unfinished uploads not counted). */
+export interface ProjectUsage {
+  bytes: number;
+  objects: number;
+  buckets: BucketUsage[];
+  quota: Quota;
+}
+
+/** What is about to be stored, for a quota check before any data is written. */
+export interface QuotaRequest {
+  bucket: string;
+  key: string;
+  /** Bytes the object (or, with uploadId, this part) will have. */
+  size: number;
+  /** For UploadPart: the upload, whose other parts count towards the object's size. */
+  uploadId?: string;
+  partNumber?: number;
+}
+
 export interface Credential {
   accessKeyId: string;
   secretAccessKey: string;
@@ -141,16 +206,72 @@ export interface UploadListPage {
 }
 
 export interface MetaStore {
-  // Projects and credentials (the tenancy issue extends these).
+  // Projects and credentials.
   createProject(project: Project): Promise<void>;
   getProject(id: string): Promise<Project | undefined>;
+  getProjectByName(name: string): Promise<Project | undefined>;
+  /** Every project, in name order. */
+  listProjects(): Promise<Project[]>;
+  /**
+   * Deletes a project that owns no bucket, with its memberships and quota;
+   * its credentials are deactivated (kept, so an access key is never reused).
+   */
+  deleteProject(id: string): Promise<'deleted' | 'not-empty' | 'missing'>;
   createCredential(credential: Credential): Promise<void>;
   getCredential(accessKeyId: string): Promise<Credential | undefined>;
+  /** Active credentials of a user (in one project, when given), newest first. */
+  listCredentials(userId: string, projectId?: string): Promise<Credential[]>;
+  /** Deactivates the credential at once (S3 refuses it from then on); false if missing or already inactive. */
+  deactivateCredential(accessKeyId: string): Promise<boolean>;
   /** True when no project exists yet (first start). */
   isEmpty(): Promise<boolean>;
 
+  // Users and memberships.
+  /** Throws if the name or id is taken. */
+  createUser(user: User): Promise<void>;
+  getUser(id: string): Promise<User | undefined>;
+  getUserByName(name: string): Promise<User | undefined>;
+  /** Every user, in name order. */
+  listUsers(): Promise<User[]>;
+  setPassword(userId: string, passwordHash: string): Promise<boolean>;
+  /** Deletes the user, their memberships and tokens, and deactivates their credentials. */
+  deleteUser(id: string): Promise<boolean>;
+  /** Adds the user to the project, or changes their role there. */
+  setMembership(membership: Membership): Promise<void>;
+  /** Removes the user from the project and deactivates their credentials for it; false if not a member. */
+  removeMembership(userId: string, projectId: string): Promise<boolean>;
+  getMembership(userId: string, projectId: string): Promise<Membership | undefined>;
+  /** The user's projects with their role there, in project name order. */
+  listUserProjects(userId: string): Promise<Array<{ project: Project; role: Role }>>;
+  /** The project's members with their role, in user name order. */
+  listProjectMembers(projectId: string): Promise<Array<{ user: User; role: Role }>>;
+
+  // Identity tokens.
+  /** Stores the token (and forgets tokens that have expired). */
+  createToken(token: TokenRecord): Promise<void>;
+  /** The token if stored and not expired at `now`. */
+  getToken(tokenHash: string, now: Date): Promise<TokenRecord | undefined>;
+  deleteToken(tokenHash: string): Promise<boolean>;
+
+  // Quotas and usage.
+  getQuota(projectId: string): Promise<Quota>;
+  /** Changes the given limits of a project; the others keep their value. False if the project does not exist. */
+  setQuota(projectId: string, quota: Partial<Quota>): Promise<boolean>;
+  getUsage(projectId: string): Promise<ProjectUsage>;
+  /**
+   * Throws QuotaExceeded when storing the request's object (replacing any
+   * object at bucket/key) would exceed a limit of the bucket's project. Call
+   * before writing data; putObject, completeUpload and createBucket enforce
+   * the same limits again in their transaction, so racing writers cannot
+   * overshoot.
+   */
+  checkQuota(request: QuotaRequest): Promise<void>;
+
   // Buckets.
-  /** Creates the bucket, or returns the existing bucket of that name and changes nothing. */
+  /**
+   * Creates the bucket, or returns the existing bucket of that name and
+   * changes nothing. Throws TooManyBuckets when the project has its maximum.
+   */
   createBucket(bucket: Bucket): Promise<Bucket | undefined>;
   getBucket(name: string): Promise<Bucket | undefined>;
   /** The project's buckets in name order. */
@@ -162,8 +283,9 @@ export interface MetaStore {
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
   /**
    * Inserts or replaces the object in one transaction; the replaced object's
-   * blobs become garbage. Durable when the promise resolves. Commits may be
-   * grouped with others (one fsync for many).
+   * blobs become garbage and the project's usage changes with it. Durable
+   * when the promise resolves. Commits may be grouped with others (one fsync
+   * for many). Throws QuotaExceeded (changing nothing) over a quota.
    */
   putObject(object: ObjectRecord): Promise<void>;
   /** Deletes the object if present; its blobs become garbage. */
@@ -183,6 +305,7 @@ export interface MetaStore {
    * Atomically: stores the object (replacing any), removes the upload and its
    * part rows; blobs of parts not in object.data and of the replaced object
    * become garbage. Returns false (changing nothing) if the upload is gone.
+   * Throws QuotaExceeded (changing nothing) over a quota.
    */
   completeUpload(uploadId: string, object: ObjectRecord): Promise<boolean>;
   /** Removes the upload; its parts' blobs become garbage. False if it did not exist. */
