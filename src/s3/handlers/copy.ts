@@ -82,6 +82,7 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
           userMetadata: sourceObj.userMetadata,
           storageClass: header(ctx.headers, 'x-amz-storage-class') ?? sourceObj.storageClass,
         };
+  await ctx.services.meta.checkQuota({ bucket: bucketName, key, size: sourceObj.size });
   const requested = algorithmHeader(ctx, 'x-amz-checksum-algorithm');
   const base = { bucket: bucketName, key, lastModified: new Date(), ...metadata, ownerProjectId: bucket.projectId };
   let object: ObjectRecord;

@@ -96,6 +96,9 @@ export async function uploadPart(ctx: UploadOperation<'UploadPart'>): Promise<S3
   const { bucket, key, uploadId, partNumber } = ctx.op;
   await requireBucket(ctx, bucket);
   const upload = await findUpload(ctx, bucket, key, uploadId);
+  if (ctx.payload.length !== undefined) {
+    await ctx.services.meta.checkQuota({ bucket, key, size: ctx.payload.length, uploadId, partNumber });
+  }
   const body = await ingestBody(ctx, { maxBytes: MAX_PART_BYTES, allowInline: false, checksumAlgorithm: upload.checksumAlgorithm });
   await storePart(ctx, uploadId, partNumber, body, new Date());
   const headers: Record<string, string> = { ETag: quoteEtag(body.md5) };

@@ -69,6 +69,8 @@ export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Re
   if (header(ctx.headers, 'if-none-match') !== undefined || header(ctx.headers, 'if-match') !== undefined) {
     checkWriteConditions(ctx, await meta.getObject(bucketName, key), key);
   }
+  // Refused before any data is written; the store checks again at commit.
+  if (ctx.payload.length !== undefined) await meta.checkQuota({ bucket: bucketName, key, size: ctx.payload.length });
   const body = await ingestBody(ctx, { maxBytes: MAX_PUT_OBJECT_BYTES, allowInline: true });
   const object: ObjectRecord = {
     bucket: bucketName,
