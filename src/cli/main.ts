@@ -1,11 +1,22 @@
 #!/usr/bin/env node
-// The `aitta` command.
+// The `aitta` command: `aitta serve` runs the service; every other first
+// word is an s3cmd command run by the client (`aitta ls`, `aitta put ...`).
 
-import { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { serve } from '../serve.js';
+import { Command, CommanderError } from 'commander';
+import { registerAdminCommand } from './admin.js';
+import { registerConfCommand } from './conf.js';
+import { addS3cmdOptions } from './flags.js';
+import { runS3cmd } from './s3cmd.js';
 
-const program = new Command('aitta').description('Aitta: S3-compatible object storage for research projects');
+/** optparse's exit code for a command line it cannot parse. */
+const EX_OPTPARSE = 2;
+
+const program = new Command('aitta')
+  .description('Aitta: S3-compatible object storage for research projects, and an s3cmd-compatible client')
+  .usage('[options] COMMAND [parameters]')
+  .enablePositionalOptions()
+  .helpOption('-h, --help', 'show this help message and exit')
+  .exitOverride();
 
 program
   .command('serve')
@@ -16,7 +27,34 @@ program
   .option('--domain <domains>', 'base domain(s) for virtual-hosted buckets, comma-separated (AITTA_DOMAIN, default localhost)')
   .option('--region <region>', 'region the service reports (AITTA_REGION, default us-east-1)')
   .action(async (flags) => {
+    // Loaded only here: the client never pays for (or depends on) the server's modules.
+    const [{ loadConfig }, { serve }] = await Promise.all([import('../config.js'), import('../serve.js')]);
     await serve(loadConfig(flags));
   });
 
-await program.parseAsync();
+registerConfCommand(program);
+registerAdminCommand(program);
+
+addS3cmdOptions(program)
+  .argument('[command]', 'an s3cmd command: ls, put, get, ...')
+  .argument('[parameters...]')
+  .action(async (command: string | undefined, params: string[]) => {
+    process.exitCode = await runS3cmd({
+      program: 'aitta',
+      flags: program.opts(),
+      cliSet: (name) => program.getOptionValueSource(name) === 'cli',
+      command,
+      params,
+      helpText: program.helpInformation(),
+      env: process.env,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  process.exitCode = error.exitCode === 0 ? 0 : EX_OPTPARSE;
+}

@@ -1,0 +1,55 @@
+// s3cmd's x-amz-meta-s3cmd-attrs: "atime:..../ctime:.../md5:.../uname:..."
+// (sorted names, '/'-separated), which carries the file's MD5 for objects
+// whose ETag is not one (multipart) and the file's stat for `sync -p`.
+
+import type { Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { uriEncode } from '../auth/uri-encode.js';
+
+export const ATTRS_HEADER = 'x-amz-meta-s3cmd-attrs';
+
+function nameById(file: string, id: number): string | undefined {
+  try {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const fields = line.split(':');
+      if (fields.length > 2 && Number(fields[2]) === id) return fields[0];
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The attribute string s3cmd writes: stat fields when `preserve`, and the MD5 when known. */
+export function buildAttrs(stat: Stats | undefined, md5: string | undefined, preserve: boolean): string | undefined {
+  const attrs: Record<string, string | number> = {};
+  if (preserve && stat) {
+    const seconds = (ms: number) => Math.trunc(ms / 1000);
+    Object.assign(attrs, {
+      atime: seconds(stat.atimeMs),
+      ctime: seconds(stat.ctimeMs),
+      gid: stat.gid,
+      mode: stat.mode,
+      mtime: seconds(stat.mtimeMs),
+      uid: stat.uid,
+    });
+    const uname = nameById('/etc/passwd', stat.uid);
+    if (uname !== undefined) attrs['uname'] = uriEncode(uname, true);
+    const gname = nameById('/etc/group', stat.gid);
+    if (gname !== undefined) attrs['gname'] = uriEncode(gname, true);
+  }
+  if (md5) attrs['md5'] = md5;
+  const names = Object.keys(attrs).sort();
+  return names.length > 0 ? names.map((name) => `${name}:${attrs[name]}`).join('/') : undefined;
+}
+
+/** parse_attrs_header: the name:value pairs of the attribute string. */
+export function parseAttrs(value: string | undefined): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  if (!value) return attrs;
+  for (const pair of value.split('/')) {
+    const colon = pair.indexOf(':');
+    if (colon > 0) attrs[pair.slice(0, colon)] = pair.slice(colon + 1);
+  }
+  return attrs;
+}

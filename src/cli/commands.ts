@@ -1,0 +1,56 @@
+// The s3cmd commands the client implements: name, what `help` says, the
+// parameters shown, how many are required, and the function that runs it.
+
+import type { Context } from './context.js';
+import { abortmp } from './commands/abortmp.js';
+import { copyCommand } from './commands/copy.js';
+import { del } from './commands/del.js';
+import { du } from './commands/du.js';
+import { get } from './commands/get.js';
+import { info } from './commands/info.js';
+import { la } from './commands/la.js';
+import { listmp } from './commands/listmp.js';
+import { ls } from './commands/ls.js';
+import { mb } from './commands/mb.js';
+import { multipart } from './commands/multipart.js';
+import { put } from './commands/put.js';
+import { rb } from './commands/rb.js';
+import { signurl } from './commands/signurl.js';
+
+export interface CommandSpec {
+  label: string;
+  param: string;
+  /** Parameters required (s3cmd's argc). */
+  argc: number;
+  run: (ctx: Context, args: string[]) => Promise<number>;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  mb: { label: 'Make bucket', param: 's3://BUCKET', argc: 1, run: mb },
+  rb: { label: 'Remove bucket', param: 's3://BUCKET', argc: 1, run: rb },
+  ls: { label: 'List objects or buckets', param: '[s3://BUCKET[/PREFIX]]', argc: 0, run: ls },
+  la: { label: 'List all object in all buckets', param: '', argc: 0, run: la },
+  put: { label: 'Put file into bucket', param: 'FILE [FILE...] s3://BUCKET[/PREFIX]', argc: 2, run: put },
+  get: { label: 'Get file from bucket', param: 's3://BUCKET/OBJECT LOCAL_FILE', argc: 1, run: get },
+  del: { label: 'Delete file from bucket', param: 's3://BUCKET/OBJECT', argc: 1, run: del },
+  rm: { label: 'Delete file from bucket (alias for del)', param: 's3://BUCKET/OBJECT', argc: 1, run: del },
+  du: { label: 'Disk usage by buckets', param: '[s3://BUCKET[/PREFIX]]', argc: 0, run: du },
+  info: { label: 'Get various information about Buckets or Files', param: 's3://BUCKET[/OBJECT]', argc: 1, run: info },
+  cp: { label: 'Copy object', param: 's3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]', argc: 2, run: (ctx, args) => copyCommand(ctx, args, 'copy') },
+  modify: { label: 'Modify object metadata', param: 's3://BUCKET1/OBJECT', argc: 1, run: (ctx, args) => copyCommand(ctx, args, 'modify') },
+  mv: { label: 'Move object', param: 's3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]', argc: 2, run: (ctx, args) => copyCommand(ctx, args, 'move') },
+  multipart: { label: 'Show multipart uploads', param: 's3://BUCKET [Id]', argc: 1, run: multipart },
+  abortmp: { label: 'Abort a multipart upload', param: 's3://BUCKET/OBJECT Id', argc: 2, run: abortmp },
+  listmp: { label: 'List parts of a multipart upload', param: 's3://BUCKET/OBJECT Id', argc: 2, run: listmp },
+  signurl: { label: 'Sign an S3 URL to provide limited public access with expiry', param: 's3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>', argc: 2, run: signurl },
+};
+
+/** The "Commands:" part of the help, as s3cmd formats it. */
+export function commandsHelp(program: string): string {
+  return (
+    'Commands:\n' +
+    Object.entries(COMMANDS)
+      .map(([name, spec]) => `  ${spec.label}\n      ${program} ${name} ${spec.param}\n`)
+      .join('')
+  );
+}

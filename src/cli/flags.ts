@@ -1,0 +1,128 @@
+// s3cmd's command-line options (those the implemented commands use, under
+// s3cmd's names) plus the client's own (--json, --parallel, --v4), and how
+// they override the configuration, as s3cmd's main() applies them.
+
+import type { Command } from 'commander';
+import { ParameterError } from './failures.js';
+import { setOption, type OptionName, type S3Config } from './s3cfg.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addS3cmdOptions(program: Command): Command {
+  return program
+    .option('-c, --config <file>', 'config file name (default $S3CMD_CONFIG or ~/.s3cfg)')
+    .option('--access_key <key>', 'S3 access key')
+    .option('--secret_key <key>', 'S3 secret key')
+    .option('--access_token <token>', 'S3 session token')
+    .option('--dump-config', 'print the configuration after the file and options are read, and exit')
+    .option('-n, --dry-run', 'only show what would be transferred or deleted')
+    .option('-s, --ssl', 'use HTTPS')
+    .option('--no-ssl', "don't use HTTPS")
+    .option('-f, --force', 'overwrite, and other dangerous operations')
+    .option('--continue', 'continue a partial download [get]')
+    .option('--skip-existing', 'skip files that exist at the destination [get]')
+    .option('-r, --recursive', 'recursive upload, download or removal')
+    .option('--check-md5', 'store the MD5 in s3cmd-attrs (default)')
+    .option('--no-check-md5', 'do not store the MD5 in s3cmd-attrs')
+    .option('-P, --acl-public', 'store objects readable by anyone')
+    .option('--acl-private', 'store objects readable by the owner only')
+    .option('--region, --bucket-location <region>', 'region to create buckets in and to sign for')
+    .option('--host <host>', 'HOST[:PORT] of the S3 endpoint (host_base)')
+    .option('--host-bucket <template>', 'DNS-style bucket+hostname:port template (host_bucket)')
+    .option('--rr, --reduced-redundancy', 'store with REDUCED_REDUNDANCY')
+    .option('--no-rr, --no-reduced-redundancy', 'store with STANDARD')
+    .option('--storage-class <class>', 'store objects with this storage class')
+    .option('--default-mime-type <type>', 'MIME type when none is guessed')
+    .option('-M, --guess-mime-type', 'guess MIME types from file extensions')
+    .option('--no-guess-mime-type', 'use the default MIME type')
+    .option('--no-mime-magic', 'guess MIME types from extensions only')
+    .option('-m, --mime-type <type>', 'force this MIME type')
+    .option('--add-header <name:value>', 'add an HTTP header to uploads (repeatable)', collect)
+    .option('--remove-header <name>', 'remove a header [modify] (repeatable)', collect)
+    .option('--server-side-encryption', 'ask for server-side encryption')
+    .option('--server-side-encryption-kms-id <id>', 'SSE-KMS key id')
+    .option('--encoding <encoding>', 'charset added with --add-encoding-exts')
+    .option('--add-encoding-exts <exts>', 'add a charset to the Content-Type of these extensions (css,js,html)')
+    .option('--disable-multipart', 'upload big files with one PUT')
+    .option('--multipart-chunk-size-mb <size>', 'multipart part size and threshold in MiB (default 15)')
+    .option('--list-md5', 'include MD5 sums in listings [ls]')
+    .option('-H, --human-readable-sizes', 'sizes in human readable form')
+    .option('-l, --long-listing', 'long listing [ls]')
+    .option('--limit <n>', 'list at most N entries [ls, la]')
+    .option('--progress', 'show progress (default on a TTY)')
+    .option('--no-progress', 'no progress meter (default elsewhere)')
+    .option('--signature-v2', 'sign with AWS Signature Version 2')
+    .option('-p, --preserve', 'store file attributes in s3cmd-attrs (default)')
+    .option('--no-preserve', 'store only the MD5 in s3cmd-attrs')
+    .option('-F, --follow-symlinks', 'follow symbolic links')
+    .option('--stop-on-error', 'stop at the first failed transfer')
+    .option('--requester-pays', 'set the requester-pays flag')
+    .option('--content-disposition <value>', 'response-content-disposition of a signed URL')
+    .option('--content-type <value>', 'response-content-type of a signed URL')
+    .option('-q, --quiet', 'silence output on stdout')
+    .option('-v, --verbose', 'verbose output')
+    .option('-d, --debug', 'debug output')
+    .option('--version', 'show the version and exit')
+    .option('--json', 'one JSON object per line instead of text')
+    .option('--parallel <n>', 'transfers and parts in flight at once (default 8)')
+    .option('--v4', 'signurl: a SigV4 presigned URL');
+}
+
+export type Flags = Record<string, unknown>;
+
+/** Applies the flags that set configuration options, as s3cmd's main() does after reading the file. */
+export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string) => boolean, env: NodeJS.ProcessEnv): void {
+  const set = (option: OptionName, value: unknown) => {
+    if (value !== undefined) setOption(config, option, String(value), env);
+  };
+  for (const header of (flags['addHeader'] as string[] | undefined) ?? []) {
+    const colon = header.indexOf(':');
+    if (colon < 0) throw new ParameterError(`Invalid header format: ${header}`);
+    const name = header.slice(0, colon);
+    const invalid = name.replace(/[a-zA-Z0-9\-.!#$%&*+^_|]/g, '');
+    if (invalid) throw new ParameterError(`Invalid character(s) in header name '${name}': "${invalid.replaceAll(' ', '<space>').replaceAll('\t', '<tab>')}"`);
+    config.extra_headers[name.trim().toLowerCase()] = header.slice(colon + 1).trim();
+  }
+  config.remove_headers = ((flags['removeHeader'] as string[] | undefined) ?? []).map((h) => h.toLowerCase());
+  set('dry_run', flags['dryRun']);
+  if (cliSet('ssl')) set('use_https', flags['ssl']);
+  set('force', flags['force']);
+  set('get_continue', flags['continue']);
+  set('skip_existing', flags['skipExisting']);
+  set('recursive', flags['recursive']);
+  if (flags['aclPublic']) config.acl_public = true;
+  if (flags['aclPrivate']) config.acl_public = false;
+  set('bucket_location', flags['region']);
+  set('host_base', flags['host']);
+  set('host_bucket', flags['hostBucket']);
+  if (cliSet('rr')) set('reduced_redundancy', flags['rr']);
+  set('storage_class', flags['storageClass']);
+  set('default_mime_type', flags['defaultMimeType']);
+  if (cliSet('guessMimeType')) set('guess_mime_type', flags['guessMimeType']);
+  if (cliSet('mimeMagic')) set('use_mime_magic', flags['mimeMagic']);
+  set('mime_type', flags['mimeType']);
+  set('server_side_encryption', flags['serverSideEncryption']);
+  set('kms_key', flags['serverSideEncryptionKmsId']);
+  set('encoding', flags['encoding']);
+  set('add_encoding_exts', flags['addEncodingExts']);
+  if (flags['disableMultipart']) config.enable_multipart = false;
+  set('multipart_chunk_size_mb', flags['multipartChunkSizeMb']);
+  set('list_md5', flags['listMd5']);
+  set('human_readable_sizes', flags['humanReadableSizes']);
+  set('long_listing', flags['longListing']);
+  set('limit', flags['limit']);
+  if (cliSet('progress')) set('progress_meter', flags['progress']);
+  set('signature_v2', flags['signatureV2']);
+  if (cliSet('preserve')) set('preserve_attrs', flags['preserve']);
+  set('follow_symlinks', flags['followSymlinks']);
+  set('stop_on_error', flags['stopOnError']);
+  set('requester_pays', flags['requesterPays']);
+  set('content_disposition', flags['contentDisposition']);
+  set('content_type', flags['contentType']);
+  if (config.multipart_chunk_size_mb < 5) {
+    throw new ParameterError(`Chunk size ${config.multipart_chunk_size_mb} MB is too small, must be >= 5 MB. Please adjust --multipart-chunk-size-mb`);
+  }
+  if (config.multipart_chunk_size_mb > 5 * 1024) {
+    throw new ParameterError(`Chunk size ${config.multipart_chunk_size_mb} MB is too large, must be <= 5120 MB. Please adjust --multipart-chunk-size-mb`);
+  }
+}

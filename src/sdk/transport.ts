@@ -1,0 +1,58 @@
+// One HTTP exchange with keep-alive connections: straight to the service, or
+// through a plain-http proxy with an absolute-form request target. Knows
+// nothing of signing or retries; the client does both around it.
+
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import { splitHostPort, type Endpoint } from './addressing.js';
+
+export interface WireRequest {
+  method: string;
+  /** Host header value, which also names the server to connect to. */
+  host: string;
+  /** Encoded path and query string. */
+  target: string;
+  headers: Record<string, string>;
+  body?: Buffer | Readable;
+}
+
+export class Transport {
+  private readonly agent: http.Agent;
+
+  constructor(
+    private readonly endpoint: Endpoint,
+    maxSockets: number,
+    private readonly timeoutMs: number,
+  ) {
+    const options = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
+    this.agent = endpoint.useHttps ? new https.Agent(options) : new http.Agent(options);
+  }
+
+  send(request: WireRequest): Promise<http.IncomingMessage> {
+    const { endpoint } = this;
+    const viaProxy = endpoint.proxy !== undefined && !endpoint.useHttps;
+    const { hostname, port } = viaProxy
+      ? { hostname: endpoint.proxy!.host, port: endpoint.proxy!.port }
+      : splitHostPort(request.host, endpoint.useHttps);
+    const path = viaProxy ? `http://${request.host}${request.target}` : request.target;
+    const send = endpoint.useHttps ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const req = send({ hostname, port, path, method: request.method, headers: request.headers, agent: this.agent });
+      req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error('socket timeout'), { code: 'ETIMEDOUT' })));
+      req.once('response', resolve);
+      req.once('error', reject);
+      const body = request.body;
+      if (body === undefined) req.end();
+      else if (Buffer.isBuffer(body)) req.end(body);
+      else {
+        body.once('error', (error) => req.destroy(error));
+        body.pipe(req);
+      }
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
