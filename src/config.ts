@@ -19,6 +19,8 @@ export interface ServerConfig {
   /** How long unreferenced blobs are kept (so GETs in flight finish), and how often GC runs. */
   gcGraceMs: number;
   gcIntervalMs: number;
+  /** Proxies whose X-Forwarded-For is believed for aws:SourceIp. */
+  trustedProxies: Set<string>;
 }
 
 export interface ConfigFlags {
@@ -47,5 +49,6 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     maxPresignV2Seconds: Number(env.AITTA_MAX_PRESIGN_V2_SECONDS ?? 7 * 24 * 3600),
     gcGraceMs: Number(env.AITTA_GC_GRACE_SECONDS ?? BLOB_GRACE_MS / 1000) * 1000,
     gcIntervalMs: Number(env.AITTA_GC_INTERVAL_SECONDS ?? 60) * 1000,
+    trustedProxies: new Set((env.AITTA_TRUSTED_PROXIES ?? '').split(',').map((a) => a.trim()).filter(Boolean)),
   };
 }

@@ -1,17 +1,89 @@
-// Who may do what. For now a project owns its buckets and everything in
-// them; the tenancy work adds ACL grants, bucket policies and public access
-// here, behind the same two functions.
+// Who may do what. A request on a bucket is decided in S3's order: an
+// explicit Deny in the bucket policy refuses it; an Allow there grants it
+// (to other projects and to anonymous callers too); otherwise members of the
+// owning project may do anything and `reader` members only read; everyone
+// else is refused. The owning project's members can always read and change
+// the policy itself, so a policy can never lock its owners out.
 
 import { errors } from '../errors.js';
-import type { Bucket, Credential } from '../store/meta.js';
+import type { Bucket, Credential, MetaStore } from '../store/meta.js';
+import { evaluatePolicy, type ContextValue, type RequestPrincipal } from './policy-eval.js';
+import { parsePolicy, type Policy } from './policy.js';
 
-/** The caller must be signed in (ListBuckets, CreateBucket). */
+/** The caller must be signed in (ListBuckets). */
 export function requireCredential(credential: Credential | undefined): Credential {
   if (!credential) throw errors.accessDenied();
   return credential;
 }
 
-/** The caller may act on this bucket and its objects. */
-export function authorizeBucket(credential: Credential | undefined, bucket: Bucket): void {
-  if (!credential || credential.projectId !== bucket.projectId) throw errors.accessDenied();
+/** The caller must be a member (not a reader) of its project (CreateBucket). */
+export async function requireProjectWriter(meta: MetaStore, credential: Credential | undefined): Promise<Credential> {
+  const signedIn = requireCredential(credential);
+  if (!(await ownerMayAct(meta, signedIn, 's3:CreateBucket'))) throw errors.accessDenied();
+  return signedIn;
+}
+
+export interface AccessRequest {
+  credential: Credential | undefined;
+  bucket: Bucket;
+  /** IAM action, e.g. s3:GetObject. */
+  action: string;
+  /** The object key for object-level actions. */
+  key?: string;
+  /** Condition keys of the request (aws:SourceIp, s3:prefix, ...). */
+  context: Record<string, ContextValue>;
+}
+
+const POLICY_ACTIONS = new Set(['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketPolicyStatus']);
+
+function isReadAction(action: string): boolean {
+  return action.startsWith('s3:Get') || action.startsWith('s3:List');
+}
+
+/** Parsed policies by bucket and text, so a policy is compiled once, not per request. */
+const compiled = new Map<string, Policy>();
+const MAX_COMPILED = 1024;
+
+function policyOf(bucket: Bucket): Policy | undefined {
+  if (bucket.policy === undefined) return undefined;
+  const cacheKey = `${bucket.name}\n${bucket.policy}`;
+  let policy = compiled.get(cacheKey);
+  if (!policy) {
+    policy = parsePolicy(bucket.policy, bucket.name);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(cacheKey, policy);
+  }
+  return policy;
+}
+
+async function principalOf(meta: MetaStore, credential: Credential | undefined): Promise<RequestPrincipal | undefined> {
+  if (!credential) return undefined;
+  const user = credential.userId ? await meta.getUser(credential.userId) : undefined;
+  return { projectId: credential.projectId, userId: credential.userId ?? '', userName: user?.name ?? '' };
+}
+
+/** May an owning-project caller do this? Readers only read; a removed member nothing. */
+async function ownerMayAct(meta: MetaStore, credential: Credential, action: string): Promise<boolean> {
+  if (isReadAction(action) || credential.userId === null) return true;
+  const membership = await meta.getMembership(credential.userId, credential.projectId);
+  return membership?.role === 'member';
+}
+
+export async function authorize(meta: MetaStore, request: AccessRequest): Promise<void> {
+  const { credential, bucket, action } = request;
+  const owner = credential !== undefined && credential.projectId === bucket.projectId;
+  const policy = policyOf(bucket);
+  if (policy && !(owner && POLICY_ACTIONS.has(action))) {
+    const resource = `arn:aws:s3:::${bucket.name}${request.key === undefined ? '' : `/${request.key}`}`;
+    const decision = evaluatePolicy(policy, {
+      principal: await principalOf(meta, credential),
+      action,
+      resource,
+      context: request.context,
+    });
+    if (decision === 'Deny') throw errors.accessDenied();
+    if (decision === 'Allow' && !owner) return;
+  }
+  if (owner && (await ownerMayAct(meta, credential, action))) return;
+  throw errors.accessDenied();
 }

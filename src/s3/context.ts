@@ -24,6 +24,8 @@ export interface RequestContext<O extends Operation = Operation> {
   op: O;
   /** undefined for anonymous requests. */
   credential: Credential | undefined;
+  /** The client's address (the socket's, or X-Forwarded-For's from a trusted proxy). */
+  sourceIp: string;
   payload: Payload;
   services: Services;
 }

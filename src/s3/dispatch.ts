@@ -10,6 +10,7 @@ import { deleteObjects } from './handlers/delete-objects.js';
 import { listObjects, listObjectsV2 } from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
+import * as policy from './handlers/policy.js';
 
 type Ctx<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -22,7 +23,10 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'DeleteBucket': return buckets.deleteBucket(ctx as Ctx<'DeleteBucket'>);
     case 'GetBucketLocation': return buckets.getBucketLocation(ctx as Ctx<'GetBucketLocation'>);
     case 'GetBucketAcl': return buckets.getBucketAcl(ctx as Ctx<'GetBucketAcl'>);
-    case 'GetBucketPolicy': return buckets.getBucketPolicy(ctx as Ctx<'GetBucketPolicy'>);
+    case 'GetBucketPolicy': return policy.getBucketPolicy(ctx as Ctx<'GetBucketPolicy'>);
+    case 'PutBucketPolicy': return policy.putBucketPolicy(ctx as Ctx<'PutBucketPolicy'>);
+    case 'DeleteBucketPolicy': return policy.deleteBucketPolicy(ctx as Ctx<'DeleteBucketPolicy'>);
+    case 'GetBucketPolicyStatus': return policy.getBucketPolicyStatus(ctx as Ctx<'GetBucketPolicyStatus'>);
     case 'GetBucketCors': return buckets.getBucketCors(ctx as Ctx<'GetBucketCors'>);
     case 'GetBucketLifecycle': return buckets.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
     case 'GetBucketRequestPayment': return buckets.getBucketRequestPayment(ctx as Ctx<'GetBucketRequestPayment'>);

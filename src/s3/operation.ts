@@ -20,6 +20,9 @@ export type Operation =
   | BucketOp<'GetBucketLocation'>
   | BucketOp<'GetBucketAcl'>
   | BucketOp<'GetBucketPolicy'>
+  | BucketOp<'PutBucketPolicy'>
+  | BucketOp<'DeleteBucketPolicy'>
+  | BucketOp<'GetBucketPolicyStatus'>
   | BucketOp<'GetBucketCors'>
   | BucketOp<'GetBucketLifecycle'>
   | BucketOp<'GetBucketRequestPayment'>

@@ -1,13 +1,33 @@
-// Loads the bucket a request names and checks the caller may use it.
+// Loads the bucket a request names and checks the caller may act on it.
 
-import { authorizeBucket } from '../access/authorize.js';
+import { authorize } from '../access/authorize.js';
 import { errors } from '../errors.js';
 import type { Bucket } from '../store/meta.js';
+import { actionOf, conditionContext } from './actions.js';
 import type { RequestContext } from './context.js';
 
-export async function requireBucket(ctx: RequestContext, name: string): Promise<Bucket> {
+export interface BucketAccess {
+  /** The IAM action; by default the one of the request's operation. */
+  action?: string;
+  /** The object acted on, for object-level actions; by default the request's key. */
+  key?: string;
+}
+
+export async function requireBucket(ctx: RequestContext, name: string, access: BucketAccess = {}): Promise<Bucket> {
   const bucket = await ctx.services.meta.getBucket(name);
   if (!bucket) throw errors.noSuchBucket(name);
-  authorizeBucket(ctx.credential, bucket);
+  await authorizeOn(ctx, bucket, access);
   return bucket;
+}
+
+/** Checks one more action on an already loaded bucket (e.g. each key of a DeleteObjects). */
+export function authorizeOn(ctx: RequestContext, bucket: Bucket, access: BucketAccess = {}): Promise<void> {
+  const key = access.key ?? ('key' in ctx.op ? ctx.op.key : undefined);
+  return authorize(ctx.services.meta, {
+    credential: ctx.credential,
+    bucket,
+    action: access.action ?? actionOf(ctx.op.type),
+    key,
+    context: conditionContext(ctx),
+  });
 }

@@ -110,6 +110,7 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
     case 'GET':
       if (query.has('location')) return { type: 'GetBucketLocation', bucket };
       if (query.has('acl')) return { type: 'GetBucketAcl', bucket };
+      if (query.has('policyStatus')) return { type: 'GetBucketPolicyStatus', bucket };
       if (query.has('policy')) return { type: 'GetBucketPolicy', bucket };
       if (query.has('cors')) return { type: 'GetBucketCors', bucket };
       if (query.has('lifecycle')) return { type: 'GetBucketLifecycle', bucket };
@@ -121,12 +122,14 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
     case 'HEAD':
       return { type: 'HeadBucket', bucket };
     case 'PUT':
-      if (query.has('acl') || query.has('policy') || query.has('cors') || query.has('lifecycle') || query.has('versioning') || query.has('requestPayment')) {
+      if (query.has('policy')) return { type: 'PutBucketPolicy', bucket };
+      if (query.has('acl') || query.has('cors') || query.has('lifecycle') || query.has('versioning') || query.has('requestPayment')) {
         throw errors.notImplemented([...query.keys()].join(','));
       }
       return { type: 'CreateBucket', bucket };
     case 'DELETE':
-      if (query.has('policy') || query.has('cors') || query.has('lifecycle')) throw errors.notImplemented([...query.keys()].join(','));
+      if (query.has('policy')) return { type: 'DeleteBucketPolicy', bucket };
+      if (query.has('cors') || query.has('lifecycle')) throw errors.notImplemented([...query.keys()].join(','));
       return { type: 'DeleteBucket', bucket };
     case 'POST':
       if (query.has('delete')) return { type: 'DeleteObjects', bucket };

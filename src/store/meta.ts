@@ -93,6 +93,8 @@ export interface Bucket {
   /** The LocationConstraint given at creation ('' when none was given). */
   region: string;
   createdAt: Date;
+  /** The bucket policy as its owner sent it (validated JSON), if one is set. */
+  policy?: string;
 }
 
 /** One stored piece of an object: a whole single-PUT body, or one multipart part. */
@@ -274,6 +276,8 @@ export interface MetaStore {
    */
   createBucket(bucket: Bucket): Promise<Bucket | undefined>;
   getBucket(name: string): Promise<Bucket | undefined>;
+  /** Sets (or with undefined removes) the bucket's policy; false if the bucket does not exist. */
+  setBucketPolicy(name: string, policy: string | undefined): Promise<boolean>;
   /** The project's buckets in name order. */
   listBuckets(projectId: string): Promise<Bucket[]>;
   /** Deletes an empty bucket (its unfinished uploads are aborted with it). */

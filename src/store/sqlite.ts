@@ -154,6 +154,10 @@ const MIGRATIONS: readonly string[] = [
     bytes = (SELECT COALESCE(SUM(bytes), 0) FROM buckets WHERE buckets.project_id = projects.id),
     objects = (SELECT COALESCE(SUM(objects), 0) FROM buckets WHERE buckets.project_id = projects.id);
   `,
+  // 3: bucket policies (the JSON as the owner sent it).
+  `
+  ALTER TABLE buckets ADD COLUMN policy TEXT;
+  `,
 ];
 
 /** Most writes applied in one transaction; the rest wait for the next turn so one commit never grows without bound. */
@@ -333,6 +337,7 @@ interface BucketRow {
   project_id: string;
   region: string;
   created_at: number;
+  policy: string | null;
 }
 
 interface UserRow {
@@ -379,7 +384,9 @@ interface QueuedWrite {
 }
 
 function toBucket(row: BucketRow): Bucket {
-  return { name: row.name, projectId: row.project_id, region: row.region, createdAt: new Date(row.created_at) };
+  const bucket: Bucket = { name: row.name, projectId: row.project_id, region: row.region, createdAt: new Date(row.created_at) };
+  if (row.policy !== null) bucket.policy = row.policy;
+  return bucket;
 }
 
 function toCredential(row: CredentialRow): Credential {
@@ -602,10 +609,11 @@ function prepareStatements(db: Database.Database) {
     insertBucket: p(
       'INSERT INTO buckets (name, project_id, region, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
     ),
-    getBucket: p<BucketRow>('SELECT name, project_id, region, created_at FROM buckets WHERE name = ?'),
+    getBucket: p<BucketRow>('SELECT name, project_id, region, created_at, policy FROM buckets WHERE name = ?'),
+    setBucketPolicy: p('UPDATE buckets SET policy = ? WHERE name = ?'),
     bucketExists: p('SELECT 1 FROM buckets WHERE name = ?'),
     listBuckets: p<BucketRow>(
-      'SELECT name, project_id, region, created_at FROM buckets WHERE project_id = ? ORDER BY name',
+      'SELECT name, project_id, region, created_at, policy FROM buckets WHERE project_id = ? ORDER BY name',
     ),
     deleteBucket: p('DELETE FROM buckets WHERE name = ?'),
     anyObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
@@ -923,6 +931,10 @@ export class SqliteMetaStore implements MetaStore {
   async getBucket(name: string): Promise<Bucket | undefined> {
     const row = this.sql.getBucket.get(name);
     return row === undefined ? undefined : toBucket(row);
+  }
+
+  setBucketPolicy(name: string, policy: string | undefined): Promise<boolean> {
+    return this.write(() => this.sql.setBucketPolicy.run(policy ?? null, name).changes > 0);
   }
 
   async listBuckets(projectId: string): Promise<Bucket[]> {

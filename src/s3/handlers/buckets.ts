@@ -2,7 +2,7 @@
 // configurations `s3cmd info` reads (ACL, policy, CORS, lifecycle, payer,
 // versioning) as far as this server has them.
 
-import { requireCredential } from '../../access/authorize.js';
+import { requireCredential, requireProjectWriter } from '../../access/authorize.js';
 import { S3Error, errors } from '../../errors.js';
 import { MAX_XML_BODY_BYTES } from '../../limits.js';
 import { assertValidBucketName } from '../bucket-name.js';
@@ -41,7 +41,7 @@ async function locationConstraint(ctx: RequestContext): Promise<string> {
 }
 
 export async function createBucket(ctx: BucketOperation<'CreateBucket'>): Promise<S3Response> {
-  const credential = requireCredential(ctx.credential);
+  const credential = await requireProjectWriter(ctx.services.meta, ctx.credential);
   const name = ctx.op.bucket;
   assertValidBucketName(name);
   const region = await locationConstraint(ctx);
@@ -94,11 +94,6 @@ export function aclXml(owner: Owner): string {
 export async function getBucketAcl(ctx: BucketOperation<'GetBucketAcl'>): Promise<S3Response> {
   const bucket = await requireBucket(ctx, ctx.op.bucket);
   return xmlResponse(aclXml(await new OwnerNames(ctx.services.meta).get(bucket.projectId)));
-}
-
-export async function getBucketPolicy(ctx: BucketOperation<'GetBucketPolicy'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  throw new S3Error('NoSuchBucketPolicy', 404, 'The bucket policy does not exist', { BucketName: ctx.op.bucket });
 }
 
 export async function getBucketCors(ctx: BucketOperation<'GetBucketCors'>): Promise<S3Response> {

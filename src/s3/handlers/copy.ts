@@ -23,7 +23,7 @@ import type { ChecksumAlgorithm } from '../../checksum-types.js';
 type CopyOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
 async function sourceObject(ctx: RequestContext, source: CopySource): Promise<ObjectRecord> {
-  await requireBucket(ctx, source.bucket);
+  await requireBucket(ctx, source.bucket, { action: 's3:GetObject', key: source.key });
   if (source.versionId !== undefined && source.versionId !== 'null') {
     throw errors.invalidArgument('Invalid version id specified', 'x-amz-copy-source', source.versionId);
   }

@@ -3,12 +3,13 @@
 
 import { createHash } from 'node:crypto';
 import { createChecksum, requestChecksum } from '../../checksums.js';
-import { errors } from '../../errors.js';
+import { S3Error, errors } from '../../errors.js';
 import { MAX_DELETE_OBJECTS, MAX_KEY_BYTES, MAX_XML_BODY_BYTES } from '../../limits.js';
 import { header, xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import { checksumMismatch, expectedChecksum } from '../ingest.js';
 import type { Operation } from '../operation.js';
-import { requireBucket } from '../require-bucket.js';
+import type { Bucket } from '../../store/meta.js';
+import { authorizeOn } from '../require-bucket.js';
 import { children, document, el, parseXml, readSmallBody, text } from '../xml.js';
 
 function verifyIntegrity(ctx: RequestContext, body: Buffer): void {
@@ -27,9 +28,22 @@ function verifyIntegrity(ctx: RequestContext, body: Buffer): void {
   }
 }
 
+/** Whether the caller may delete this key; refusal is reported per key, not for the whole request. */
+async function mayDelete(ctx: RequestContext, bucket: Bucket, key: string): Promise<boolean> {
+  try {
+    await authorizeOn(ctx, bucket, { key });
+    return true;
+  } catch (error) {
+    if (error instanceof S3Error && error.code === 'AccessDenied') return false;
+    throw error;
+  }
+}
+
 export async function deleteObjects(ctx: RequestContext<Extract<Operation, { type: 'DeleteObjects' }>>): Promise<S3Response> {
   const { bucket } = ctx.op;
-  await requireBucket(ctx, bucket);
+  // Each key is authorized on its own (a policy may deny some of them).
+  const found = await ctx.services.meta.getBucket(bucket);
+  if (!found) throw errors.noSuchBucket(bucket);
   const body = await readSmallBody(ctx.payload.stream, MAX_XML_BODY_BYTES);
   verifyIntegrity(ctx, body);
   const root = parseXml(body)['Delete'];
@@ -49,6 +63,8 @@ export async function deleteObjects(ctx: RequestContext<Extract<Operation, { typ
       results.push(`<Error>${el('Key', key)}${el('Code', 'KeyTooLongError')}${el('Message', 'Your key is too long')}</Error>`);
     } else if (versionId !== undefined && versionId !== 'null') {
       results.push(`<Error>${el('Key', key)}${el('VersionId', versionId)}${el('Code', 'NoSuchVersion')}${el('Message', 'The specified version does not exist.')}</Error>`);
+    } else if (!(await mayDelete(ctx, found, key))) {
+      results.push(`<Error>${el('Key', key)}${el('Code', 'AccessDenied')}${el('Message', 'Access Denied')}</Error>`);
     } else {
       deletable.push(key);
     }

@@ -1,0 +1,64 @@
+// The IAM action each S3 operation is authorized as, and the condition keys
+// a request carries into policy evaluation.
+
+import type { ContextValue } from '../access/policy-eval.js';
+import { header, type RequestContext } from './context.js';
+import type { OperationType } from './operation.js';
+
+const ACTIONS: Record<OperationType, string> = {
+  ListBuckets: 's3:ListAllMyBuckets',
+  CreateBucket: 's3:CreateBucket',
+  HeadBucket: 's3:ListBucket',
+  DeleteBucket: 's3:DeleteBucket',
+  GetBucketLocation: 's3:GetBucketLocation',
+  GetBucketAcl: 's3:GetBucketAcl',
+  GetBucketPolicy: 's3:GetBucketPolicy',
+  PutBucketPolicy: 's3:PutBucketPolicy',
+  DeleteBucketPolicy: 's3:DeleteBucketPolicy',
+  GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
+  GetBucketCors: 's3:GetBucketCORS',
+  GetBucketLifecycle: 's3:GetLifecycleConfiguration',
+  GetBucketRequestPayment: 's3:GetBucketRequestPayment',
+  GetBucketVersioning: 's3:GetBucketVersioning',
+  ListObjects: 's3:ListBucket',
+  ListObjectsV2: 's3:ListBucket',
+  ListMultipartUploads: 's3:ListBucketMultipartUploads',
+  DeleteObjects: 's3:DeleteObject',
+  GetObject: 's3:GetObject',
+  HeadObject: 's3:GetObject',
+  PutObject: 's3:PutObject',
+  CopyObject: 's3:PutObject',
+  DeleteObject: 's3:DeleteObject',
+  GetObjectAcl: 's3:GetObjectAcl',
+  CreateMultipartUpload: 's3:PutObject',
+  UploadPart: 's3:PutObject',
+  UploadPartCopy: 's3:PutObject',
+  CompleteMultipartUpload: 's3:PutObject',
+  AbortMultipartUpload: 's3:AbortMultipartUpload',
+  ListParts: 's3:ListMultipartUploadParts',
+};
+
+export function actionOf(type: OperationType): string {
+  return ACTIONS[type];
+}
+
+/** Condition keys of this request, as bucket policies name them. */
+export function conditionContext(ctx: RequestContext): Record<string, ContextValue> {
+  const now = new Date();
+  const context: Record<string, ContextValue> = {
+    'aws:SourceIp': ctx.sourceIp,
+    'aws:SecureTransport': 'false',
+    'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+    'aws:UserAgent': header(ctx.headers, 'user-agent'),
+    'aws:Referer': header(ctx.headers, 'referer'),
+    's3:x-amz-acl': header(ctx.headers, 'x-amz-acl'),
+  };
+  if (ctx.op.type === 'ListObjects' || ctx.op.type === 'ListObjectsV2') {
+    const { query } = ctx.target;
+    context['s3:prefix'] = query.get('prefix') ?? '';
+    context['s3:delimiter'] = query.get('delimiter') ?? undefined;
+    context['s3:max-keys'] = query.get('max-keys') ?? undefined;
+  }
+  return context;
+}

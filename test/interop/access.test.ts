@@ -1,0 +1,214 @@
+// Bucket policies, project roles and sharing between projects, through the
+// real s3cmd (setpolicy, info, delpolicy), the AWS SDK bound to two loopback
+// source addresses, and anonymous curl. Every refused request changes nothing.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  CreateBucketCommand,
+  DeleteBucketPolicyCommand,
+  DeleteObjectsCommand,
+  GetBucketPolicyStatusCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createS3cmd, type S3cmd } from '../helpers/s3cmd.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const run = promisify(execFile);
+
+interface Keys {
+  accessKey: string;
+  secretKey: string;
+}
+
+function client(server: TestServer, keys: Keys, localAddress = '127.0.0.1'): S3Client {
+  return new S3Client({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ localAddress }) }),
+  });
+}
+
+async function denied(promise: Promise<unknown>): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => e instanceof S3ServiceException && e.name === 'AccessDenied' && e.$metadata.httpStatusCode === 403);
+}
+
+async function body(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return got.Body!.transformToString();
+}
+
+async function curlStatus(url: string): Promise<string> {
+  return (await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', url])).stdout;
+}
+
+/** The guide's IP policy: everything from anywhere but `allowed` is denied. */
+function ipPolicy(bucket: string, allowed: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Id: 'S3PolicyExample',
+    Statement: [
+      {
+        Sid: 'IPAllow',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { NotIpAddress: { 'aws:SourceIp': allowed } },
+      },
+    ],
+  });
+}
+
+describe('access control', () => {
+  let server: TestServer;
+  let dataDir: string;
+  let owner: Keys;
+  let other: Keys & { projectId: string };
+  let reader: Keys;
+  let s3cmd: S3cmd;
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'aitta-access-'));
+    server = await startServer({ dataDir });
+    owner = { accessKey: server.accessKey, secretKey: server.secretKey };
+    await server.stop();
+    const admin = async (...args: string[]) => (await run(process.execPath, [MAIN, 'admin', ...args, '--data', dataDir])).stdout;
+    const keysOf = (out: string) => ({ accessKey: /access key: (\S+)/.exec(out)![1]!, secretKey: /secret key: (\S+)/.exec(out)![1]! });
+    const ownerProject = /project_\d+/.exec(await admin('project', 'list'))![0];
+    const createUser = (name: string) =>
+      run('sh', ['-c', `printf 'pw\\n' | "${process.execPath}" "${MAIN}" admin user create ${name} --password-stdin --data "${dataDir}"`]);
+    const created = await admin('project', 'create', 'project_2999999');
+    await createUser('bob');
+    await admin('member', 'add', 'bob', 'project_2999999');
+    other = { ...keysOf(await admin('key', 'create', 'bob', 'project_2999999')), projectId: /\(([0-9a-f]{32})\)/.exec(created)![1]! };
+    await createUser('rita');
+    await admin('member', 'add', 'rita', ownerProject, '--role', 'reader');
+    reader = keysOf(await admin('key', 'create', 'rita', ownerProject));
+    server = await startServer({ dataDir, credentials: owner });
+    s3cmd = await createS3cmd(server, { signatureV2: false, addressing: 'path', tag: 'v4-path', label: 'SigV4, path-style' });
+    const s3 = client(server, owner);
+    await s3.send(new CreateBucketCommand({ Bucket: 'policy-example-bucket' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'policy-example-bucket', Key: 'data.txt', Body: 'original' }));
+  });
+
+  after(async () => {
+    await s3cmd.dispose();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("the guide's IP policy lets 127.0.0.1 in and keeps 127.0.0.2 out, and delpolicy lifts it", async () => {
+    const file = path.join(s3cmd.home, 'myippolicy.json');
+    await writeFile(file, ipPolicy('policy-example-bucket', '127.0.0.1/32'));
+    const set = await s3cmd.run(['setpolicy', file, 's3://policy-example-bucket']);
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /^s3:\/\/policy-example-bucket\/: Policy updated$/m);
+    const info = await s3cmd.run(['info', 's3://policy-example-bucket']);
+    assert.match(info.stdout, /^ {3}Policy: {4}\{"Version":"2012-10-17","Id":"S3PolicyExample"/m);
+
+    const inside = client(server, owner, '127.0.0.1');
+    const outside = client(server, owner, '127.0.0.2');
+    assert.equal(await body(inside, 'policy-example-bucket', 'data.txt'), 'original');
+    await denied(outside.send(new GetObjectCommand({ Bucket: 'policy-example-bucket', Key: 'data.txt' })));
+    await denied(outside.send(new ListObjectsV2Command({ Bucket: 'policy-example-bucket' })));
+    await denied(outside.send(new PutObjectCommand({ Bucket: 'policy-example-bucket', Key: 'data.txt', Body: 'overwritten' })));
+    assert.equal(await body(inside, 'policy-example-bucket', 'data.txt'), 'original', 'the refused PUT changed nothing');
+
+    const del = await s3cmd.run(['delpolicy', 's3://policy-example-bucket']);
+    assert.equal(del.stdout.trim(), 's3://policy-example-bucket/: Policy deleted');
+    assert.equal(await body(outside, 'policy-example-bucket', 'data.txt'), 'original');
+  });
+
+  it('never locks the owners out of the policy itself', async () => {
+    const s3 = client(server, owner);
+    const denyAll = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::policy-example-bucket', 'arn:aws:s3:::policy-example-bucket/*'] }],
+    });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'policy-example-bucket', Policy: denyAll }));
+    await denied(s3.send(new GetObjectCommand({ Bucket: 'policy-example-bucket', Key: 'data.txt' })));
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'policy-example-bucket' }));
+    assert.equal(await body(s3, 'policy-example-bucket', 'data.txt'), 'original');
+  });
+
+  it('refuses a malformed policy with MalformedPolicy and keeps none', async () => {
+    const s3 = client(server, owner);
+    await assert.rejects(
+      s3.send(new PutBucketPolicyCommand({ Bucket: 'policy-example-bucket', Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Maybe"}]}' })),
+      (e: unknown) => e instanceof S3ServiceException && e.name === 'MalformedPolicy',
+    );
+    const info = await s3cmd.run(['info', 's3://policy-example-bucket']);
+    assert.match(info.stdout, /^ {3}Policy: {4}none$/m);
+  });
+
+  it('shares a bucket read-only with another project by policy, and revoking it removes access at once', async () => {
+    const s3 = client(server, owner);
+    const bob = client(server, other);
+    await denied(bob.send(new GetObjectCommand({ Bucket: 'policy-example-bucket', Key: 'data.txt' })));
+    const share = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: [other.projectId] },
+          Action: ['s3:GetObject', 's3:ListBucket'],
+          Resource: ['arn:aws:s3:::policy-example-bucket', 'arn:aws:s3:::policy-example-bucket/*'],
+        },
+      ],
+    });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'policy-example-bucket', Policy: share }));
+    assert.equal(await body(bob, 'policy-example-bucket', 'data.txt'), 'original');
+    const listed = await bob.send(new ListObjectsV2Command({ Bucket: 'policy-example-bucket' }));
+    assert.deepEqual(listed.Contents?.map((o) => o.Key), ['data.txt']);
+    await denied(bob.send(new PutObjectCommand({ Bucket: 'policy-example-bucket', Key: 'data.txt', Body: 'bob was here' })));
+    const deleted = await bob.send(new DeleteObjectsCommand({ Bucket: 'policy-example-bucket', Delete: { Objects: [{ Key: 'data.txt' }] } }));
+    assert.deepEqual(deleted.Errors?.map((e) => [e.Key, e.Code]), [['data.txt', 'AccessDenied']]);
+    assert.equal(await body(s3, 'policy-example-bucket', 'data.txt'), 'original');
+
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'policy-example-bucket' }));
+    await denied(bob.send(new GetObjectCommand({ Bucket: 'policy-example-bucket', Key: 'data.txt' })));
+  });
+
+  it('makes objects public with a policy for everyone, readable by anonymous curl', async () => {
+    const s3 = client(server, owner);
+    const url = `${server.endpoint}/policy-example-bucket/data.txt`;
+    assert.equal(await curlStatus(url), '403');
+    const publicRead = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::policy-example-bucket/*' }],
+    });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'policy-example-bucket', Policy: publicRead }));
+    assert.equal((await s3.send(new GetBucketPolicyStatusCommand({ Bucket: 'policy-example-bucket' }))).PolicyStatus?.IsPublic, true);
+    assert.equal(await curlStatus(url), '200');
+    assert.equal((await run('curl', ['-s', url])).stdout, 'original');
+    assert.equal(await curlStatus(`${server.endpoint}/policy-example-bucket`), '403', 'listing stays private');
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'policy-example-bucket' }));
+    assert.equal(await curlStatus(url), '403');
+  });
+
+  it('lets a reader member read but not write', async () => {
+    const rita = client(server, reader);
+    assert.equal(await body(rita, 'policy-example-bucket', 'data.txt'), 'original');
+    await denied(rita.send(new PutObjectCommand({ Bucket: 'policy-example-bucket', Key: 'data.txt', Body: 'rita was here' })));
+    await denied(rita.send(new CreateBucketCommand({ Bucket: 'ritas-bucket' })));
+    assert.equal(await body(client(server, owner), 'policy-example-bucket', 'data.txt'), 'original');
+  });
+});
