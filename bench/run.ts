@@ -1,5 +1,6 @@
 // `npm run bench`: measures Aitta side by side with s3rver and moto in one
-// run, on 127.0.0.1, with one client of ours, next to the machine's own
+// run, on 127.0.0.1, with the same clients for all (small ops by wrk and ab
+// when on PATH, the rest by our Node client), next to the machine's own
 // ceilings; prints a markdown table and writes it to bench/results/.
 //
 //   npm run bench -- [--only aitta,s3rver,moto] [--quick] [--large-gib N] [--rss-gib N]
@@ -10,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { findSmallTools, onPath, smallClient, type SmallClient, type SmallTools } from "./load-tools.js";
 import { renderReport, saveReport, type Cell, type MetricId, type MetricRow } from "./report.js";
 import { RssSampler } from "./rss.js";
 import { S3Client, expectOk } from "./s3-client.js";
@@ -28,6 +30,7 @@ interface Config {
   partBytes: number;
   partsInFlight: number;
   rssUploadBytes: number;
+  tools: SmallTools;
 }
 
 const USAGE = `usage: npm run bench -- [--only aitta,s3rver,moto] [--quick] [--large-gib N] [--rss-gib N]
@@ -71,6 +74,7 @@ function readConfig(): Config | undefined {
     partBytes: quick ? 16 * w.MiB : 64 * w.MiB,
     partsInFlight: 4,
     rssUploadBytes: gib(values["rss-gib"], quick ? 1 / 4 : 5, "rss-gib"),
+    tools: findSmallTools(),
   };
 }
 
@@ -128,7 +132,13 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
     for (const b of Object.values(BUCKETS)) expectOk(`CreateBucket ${b}`, await client.request("PUT", `/${b}`, { read: "text", timeoutMs: 30_000 }));
 
     log(`${name}: 4 KiB PUT/GET/HEAD/DELETE, ${cfg.concurrency} connections`);
-    const small = await w.smallOps(client, BUCKETS.small, { concurrency: cfg.concurrency, maxOps: cfg.smallMaxOps, maxMs: cfg.smallMaxMs, objectBytes: 4096 });
+    const small = await w.smallOps(client, BUCKETS.small, {
+      concurrency: cfg.concurrency,
+      maxOps: cfg.smallMaxOps,
+      maxMs: cfg.smallMaxMs,
+      objectBytes: 4096,
+      tools: cfg.tools,
+    });
     const ids = { PUT: "put", GET: "get", HEAD: "head", DELETE: "del" } as const;
     for (const op of ["PUT", "GET", "HEAD", "DELETE"] as const) {
       const s = small[op];
@@ -136,10 +146,11 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
         cells.set(`${ids[op]}.ops`, { kind: "na", reason: reason(s) });
         log(`${name}: ${op} failed: ${reason(s)}`);
       } else {
-        const failed = s.errors > 0 ? `${s.errors} of ${s.ops + s.errors} ops failed (first: ${s.firstError ?? "?"}); ops/s counts successes` : undefined;
-        cells.set(`${ids[op]}.ops`, { kind: "num", value: s.opsPerSec, ...(failed !== undefined && { warning: failed }) });
+        const failed = s.errors > 0 ? `${s.errors} of ${s.ops + s.errors} ops failed (${s.failures ?? "?"}); ops/s counts successes` : undefined;
+        const warning = [failed, s.note].filter((t) => t !== undefined).join("; ");
+        cells.set(`${ids[op]}.ops`, { kind: "num", value: s.opsPerSec, ...(warning !== "" && { warning }) });
         cells.set(`${ids[op]}.lat`, { kind: "lat", p50: s.p50Ms, p99: s.p99Ms });
-        log(`${name}: ${op} ${s.opsPerSec.toFixed(0)} ops/s (${s.ops} ops), p50 ${s.p50Ms.toFixed(2)} ms, p99 ${s.p99Ms.toFixed(2)} ms${failed ? "; " + failed : ""}`);
+        log(`${name}: ${op} by ${smallClient(op, cfg.tools)}: ${s.opsPerSec.toFixed(0)} ops/s (${s.ops} ops), p50 ${s.p50Ms.toFixed(2)} ms, p99 ${s.p99Ms.toFixed(2)} ms${warning ? "; " + warning : ""}`);
       }
     }
 
@@ -192,18 +203,21 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
   return cells;
 }
 
+const CLIENT_NAMES: Record<SmallClient, string> = { wrk: "wrk", ab: "ab", node: "Node client" };
+
 function rows(cfg: Config, writeCeiling: Cell): MetricRow[] {
   const ofCeiling = writeCeiling.kind === "num" ? { op: ">=" as const, value: 0.9 * writeCeiling.value } : undefined;
   const c = cfg.concurrency;
+  const by = (op: w.SmallOp): string => CLIENT_NAMES[smallClient(op, cfg.tools)];
   const L = size(cfg.largeBytes);
   return [
-    { id: "put.ops", label: `4 KiB PUT, ${c} conns`, unit: "ops/s", target: { op: ">=", value: 4_000 } },
+    { id: "put.ops", label: `4 KiB PUT, ${c} conns, ${by("PUT")}`, unit: "ops/s", target: { op: ">=", value: 4_000 } },
     { id: "put.lat", label: "  PUT latency", unit: "ms p50 / p99" },
-    { id: "get.ops", label: `4 KiB GET, ${c} conns`, unit: "ops/s", target: { op: ">=", value: 10_000 } },
+    { id: "get.ops", label: `4 KiB GET, ${c} conns, ${by("GET")}`, unit: "ops/s", target: { op: ">=", value: 10_000 } },
     { id: "get.lat", label: "  GET latency", unit: "ms p50 / p99" },
-    { id: "head.ops", label: `HEAD, ${c} conns`, unit: "ops/s", target: { op: ">=", value: 12_000 } },
+    { id: "head.ops", label: `HEAD, ${c} conns, ${by("HEAD")}`, unit: "ops/s", target: { op: ">=", value: 12_000 } },
     { id: "head.lat", label: "  HEAD latency", unit: "ms p50 / p99" },
-    { id: "del.ops", label: `DELETE, ${c} conns`, unit: "ops/s" },
+    { id: "del.ops", label: `DELETE, ${c} conns, ${by("DELETE")}`, unit: "ops/s" },
     { id: "del.lat", label: "  DELETE latency", unit: "ms p50 / p99" },
     { id: "list", label: `LIST ${cfg.listKeys.toLocaleString("en-US")} keys ×${cfg.listRepeats}, pages of 1000`, unit: "keys/s", target: { op: ">=", value: 150_000 } },
     { id: "large.put", label: `${L} single PUT`, unit: "MB/s", ...(ofCeiling && { target: ofCeiling }) },
@@ -249,8 +263,10 @@ async function main(): Promise<void> {
     log(`data under ${root}; servers: ${cfg.servers.join(", ")}${cfg.quick ? " (quick)" : ""}`);
     const writeCeiling = await measure(`fdatasync'd write of ${size(cfg.largeBytes)} MB/s`, () => w.fdatasyncWriteCeiling(root, buf, cfg.largeBytes));
     const md5Ceiling = await measure(`MD5 of ${size(cfg.largeBytes)}, one core MB/s`, () => w.md5Ceiling(buf, cfg.largeBytes));
-    const curl = await w.hasCurl();
+    const curl = onPath("curl");
     if (!curl) log("curl not found on PATH: the curl GET column is skipped");
+    if (!cfg.tools.wrk) log("wrk not found on PATH: 4 KiB PUT/GET/DELETE by the Node client, which measures itself too");
+    if (!cfg.tools.ab) log("ab not found on PATH: HEAD by the Node client, which measures itself too");
 
     const cells = new Map<ServerName, Map<MetricId, Cell>>();
     for (const name of cfg.servers) {
@@ -267,6 +283,7 @@ async function main(): Promise<void> {
         `load average at start ${loadAtStart}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}: other work on the machine skews every figure`,
         `data directories under ${os.tmpdir()}; everything on 127.0.0.1${cfg.quick ? "; **quick mode** (small sizes, smoke run only)" : ""}`,
         `small ops: each phase ≤ ${cfg.smallMaxOps.toLocaleString("en-US")} ops or ${cfg.smallMaxMs / 1000} s; GET/HEAD read the keys the PUT phase wrote, DELETE removes them`,
+        `clients: each small-op row names its own, the same for every server: wrk (one thread, cycling through presigned URLs, one per key) and ab (keep-alive HEADs of one key's presigned URL) are C and leave the servers the CPU; the Node client, used where neither is on PATH and for every other row, spends about a core of its own`,
       ],
       ceilings: [
         { label: `fdatasync'd sequential write, ${size(cfg.largeBytes)} in 1 MiB writes`, cell: writeCeiling },
@@ -279,6 +296,9 @@ async function main(): Promise<void> {
         "MB = 10^6 bytes. Targets are Aitta's (2-core machine); ✓/✗ says whether a cell meets its target. Large PUT and multipart targets are 90 % of the fdatasync'd write ceiling above.",
         "s3rver and moto are not durable (no fsync), and moto keeps objects in memory; they are references for protocol overhead, not like-for-like.",
         "RSS is the server process tree's resident set, sampled every 100 ms plus the kernel's high-water mark (VmHWM) for a single process.",
+        ...(cfg.tools.wrk || cfg.tools.ab
+          ? ["s3rver and moto take the presigned URLs of wrk and ab without checking their signatures (a wrong one passes too); Aitta verifies each one."]
+          : []),
       ],
     });
     process.stdout.write(markdown);

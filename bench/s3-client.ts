@@ -2,11 +2,13 @@
 // path-style URLs and SigV4 header signing with UNSIGNED-PAYLOAD. The AWS SDK
 // spends more CPU per request than a fast server does, so it would measure
 // itself; this client signs with a cached signing key and streams bodies.
+// It also presigns URLs (query-string SigV4) for curl, wrk and ab.
 
 import { createHash, createHmac } from "node:crypto";
 import http from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { uriEncode } from "../src/auth/uri-encode.js";
 
 export interface S3ClientOptions {
   host: string;
@@ -39,12 +41,6 @@ export interface S3Response {
 const MAX_TEXT_BYTES = 16 * 1024 * 1024;
 const UNSIGNED = "UNSIGNED-PAYLOAD";
 
-/** RFC 3986 encoding as SigV4 wants it; "/" is kept in paths. */
-function uriEncode(s: string, keepSlash: boolean): string {
-  const e = encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-  return keepSlash ? e.replace(/%2F/g, "/") : e;
-}
-
 function canonicalQuery(query: Query): string {
   return Object.keys(query)
     .sort()
@@ -62,6 +58,8 @@ function hmac(key: Buffer | string, data: string): Buffer {
 
 export class S3Client {
   readonly agent: http.Agent;
+  /** http://host:port, what every presigned URL starts with. */
+  readonly origin: string;
   private readonly hostHeader: string;
   private signingKeyDate = "";
   private signingKey: Buffer = Buffer.alloc(0);
@@ -69,6 +67,7 @@ export class S3Client {
   constructor(private readonly opts: S3ClientOptions) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets });
     this.hostHeader = `${opts.host}:${opts.port}`;
+    this.origin = `http://${this.hostHeader}`;
   }
 
   private scope(date: string): string {
@@ -111,8 +110,8 @@ export class S3Client {
     };
   }
 
-  /** A presigned GET URL (query-string SigV4), e.g. for curl. */
-  presignGet(path: string, expiresSeconds: number): string {
+  /** A presigned URL (query-string SigV4, only host signed, UNSIGNED-PAYLOAD) for any method. */
+  presign(method: string, path: string, expiresSeconds: number): string {
     const amzDate = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
     const query: Query = {
       "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
@@ -121,9 +120,9 @@ export class S3Client {
       "X-Amz-Expires": String(expiresSeconds),
       "X-Amz-SignedHeaders": "host",
     };
-    const canonical = ["GET", uriEncode(path, true), canonicalQuery(query), `host:${this.hostHeader}\n`, "host", UNSIGNED].join("\n");
+    const canonical = [method, uriEncode(path, true), canonicalQuery(query), `host:${this.hostHeader}\n`, "host", UNSIGNED].join("\n");
     const signature = this.sign(amzDate, canonical);
-    return `http://${this.hostHeader}${uriEncode(path, true)}?${canonicalQuery(query)}&X-Amz-Signature=${signature}`;
+    return `${this.origin}${uriEncode(path, true)}?${canonicalQuery(query)}&X-Amz-Signature=${signature}`;
   }
 
   request(method: string, path: string, o: RequestOptions): Promise<S3Response> {

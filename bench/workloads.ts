@@ -1,12 +1,13 @@
-// The measured workloads: small-object ops at fixed concurrency, listing,
-// large single PUT/GET (also read by curl), multipart upload, and the machine's
-// own ceilings (fdatasync'd sequential write, one core of MD5). Every loop is
-// bounded by an op count and a deadline; every request has a timeout.
+// The measured workloads: small-object ops at fixed concurrency (by wrk and
+// ab when they are on PATH, see load-tools.ts), listing, large single PUT/GET
+// (also read by curl), multipart upload, and the machine's own ceilings
+// (fdatasync'd sequential write, one core of MD5). Every loop is bounded by an
+// op count and a deadline; every request has a timeout.
 
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { abHead, smallClient, wrkRun, type SmallClient, type SmallTools, type ToolRun } from "./load-tools.js";
 import { expectOk, type S3Client } from "./s3-client.js";
 import { spawnTracked } from "./servers.js";
 
@@ -16,6 +17,7 @@ export const GiB = 1024 * MiB;
 const SMALL_TIMEOUT_MS = 30_000;
 const LIST_PAGE = 1000;
 const LIST_SETUP_MS = 180_000;
+const PRESIGN_EXPIRES_S = 3600;
 
 /** Generous bound for a transfer of `bytes`: one minute plus 10 MB/s. */
 function transferTimeoutMs(bytes: number): number {
@@ -32,9 +34,11 @@ export interface OpStats {
   p50Ms: number;
   p99Ms: number;
   ops: number;
-  /** Ops that failed, when failures are tolerated; the first failure's message. */
+  /** Ops that failed, when failures are tolerated, and what they were (the first one's message, or a tool's counts). */
   errors: number;
-  firstError?: string;
+  failures?: string;
+  /** What else the figure should be read with (e.g. a tool that could not keep connections alive). */
+  note?: string;
 }
 
 /**
@@ -76,7 +80,7 @@ async function runConcurrent(
   const sorted = latencies.subarray(0, done).sort();
   const pct = (q: number): number => sorted[Math.max(0, Math.ceil(q * done) - 1)] ?? NaN;
   const stats: OpStats = { opsPerSec: done / seconds, p50Ms: pct(0.5), p99Ms: pct(0.99), ops: done, errors };
-  if (failure !== undefined) stats.firstError = failure instanceof Error ? failure.message : String(failure);
+  if (failure !== undefined) stats.failures = `first: ${failure instanceof Error ? failure.message : String(failure)}`;
   return stats;
 }
 
@@ -85,19 +89,25 @@ export interface SmallOpsConfig {
   maxOps: number;
   maxMs: number;
   objectBytes: number;
+  tools: SmallTools;
 }
 
 export type SmallOp = "PUT" | "GET" | "HEAD" | "DELETE";
 
 /**
- * 4 KiB PUT, then GET and HEAD over the keys written, then DELETE of them.
- * Single failed ops are counted, not fatal (s3rver, for one, fails a few
- * concurrent DELETEs); a phase where nothing succeeds is reported as an Error
- * in its place, and if that is PUT, the later phases fail with it.
+ * 4 KiB PUT, then GET and HEAD over the keys written, then DELETE of them;
+ * each phase by the client smallClient() picks (wrk and ab get presigned
+ * URLs; ab's HEAD asks for one key). Single failed ops are counted, not fatal
+ * (s3rver, for one, fails a few concurrent DELETEs); a phase where nothing
+ * succeeds is reported as an Error in its place, and if that is PUT, the
+ * later phases fail with it.
  */
 export async function smallOps(client: S3Client, bucket: string, cfg: SmallOpsConfig): Promise<Record<SmallOp, OpStats | Error>> {
   const body = Buffer.alloc(cfg.objectBytes, 0x61);
   const key = (i: number): string => `/${bucket}/small/${i}`;
+  const urls = (method: string, keys: number[]): string[] => keys.map((k) => client.presign(method, key(k), PRESIGN_EXPIRES_S));
+  const tool = (limit: number): ToolRun => ({ origin: client.origin, concurrency: cfg.concurrency, seconds: Math.ceil(cfg.maxMs / 1000), limit });
+  const by = (op: SmallOp): SmallClient => smallClient(op, cfg.tools);
   const t = SMALL_TIMEOUT_MS;
   const phase = async (run: () => Promise<OpStats>): Promise<OpStats | Error> => {
     try {
@@ -106,9 +116,16 @@ export async function smallOps(client: S3Client, bucket: string, cfg: SmallOpsCo
       return err instanceof Error ? err : new Error(String(err));
     }
   };
-  const written: number[] = [];
-  const put = await phase(() =>
-    runConcurrent(
+  let written: number[] = [];
+  const put = await phase(async () => {
+    if (by("PUT") === "wrk") {
+      const keys = Array.from({ length: cfg.maxOps }, (_, i) => i);
+      const s = await wrkRun(tool(cfg.maxOps), "PUT", urls("PUT", keys), cfg.objectBytes);
+      // wrk sends the keys in order: every key below the number of answers was sent.
+      written = keys.slice(0, s.ops + s.errors);
+      return s;
+    }
+    return runConcurrent(
       cfg.concurrency,
       cfg.maxOps,
       cfg.maxMs,
@@ -117,25 +134,31 @@ export async function smallOps(client: S3Client, bucket: string, cfg: SmallOpsCo
         written.push(i);
       },
       true,
-    ),
-  );
+    );
+  });
   if (put instanceof Error) return { PUT: put, GET: put, HEAD: put, DELETE: put };
   const stored = (i: number): string => key(written[i % written.length]!);
   const get = await phase(() =>
-    runConcurrent(cfg.concurrency, cfg.maxOps, cfg.maxMs, async (i) => {
-      const res = expectOk("GET", await client.request("GET", stored(i), { read: "drain", timeoutMs: t }));
-      if (res.bytes !== cfg.objectBytes) throw new Error(`GET returned ${res.bytes} bytes, expected ${cfg.objectBytes}`);
-    }, true),
+    by("GET") === "wrk"
+      ? wrkRun(tool(cfg.maxOps), "GET", urls("GET", written), 0)
+      : runConcurrent(cfg.concurrency, cfg.maxOps, cfg.maxMs, async (i) => {
+          const res = expectOk("GET", await client.request("GET", stored(i), { read: "drain", timeoutMs: t }));
+          if (res.bytes !== cfg.objectBytes) throw new Error(`GET returned ${res.bytes} bytes, expected ${cfg.objectBytes}`);
+        }, true),
   );
   const head = await phase(() =>
-    runConcurrent(cfg.concurrency, cfg.maxOps, cfg.maxMs, async (i) => {
-      expectOk("HEAD", await client.request("HEAD", stored(i), { timeoutMs: t }));
-    }, true),
+    by("HEAD") === "ab"
+      ? abHead(tool(cfg.maxOps), urls("HEAD", written.slice(0, 1))[0]!)
+      : runConcurrent(cfg.concurrency, cfg.maxOps, cfg.maxMs, async (i) => {
+          expectOk("HEAD", await client.request("HEAD", stored(i), { timeoutMs: t }));
+        }, true),
   );
   const del = await phase(() =>
-    runConcurrent(cfg.concurrency, written.length, cfg.maxMs, async (i) => {
-      expectOk("DELETE", await client.request("DELETE", stored(i), { timeoutMs: t }));
-    }, true),
+    by("DELETE") === "wrk"
+      ? wrkRun(tool(written.length), "DELETE", urls("DELETE", written), 0)
+      : runConcurrent(cfg.concurrency, written.length, cfg.maxMs, async (i) => {
+          expectOk("DELETE", await client.request("DELETE", stored(i), { timeoutMs: t }));
+        }, true),
   );
   return { PUT: put, GET: get, HEAD: head, DELETE: del };
 }
@@ -197,18 +220,9 @@ export async function largeGet(client: S3Client, path: string, bytes: number): P
   return mbps(bytes, performance.now() - t0);
 }
 
-/** True when `curl --version` runs. */
-export function hasCurl(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const p = spawn("curl", ["--version"], { stdio: "ignore" });
-    p.on("error", () => resolve(false));
-    p.on("exit", (code) => resolve(code === 0));
-  });
-}
-
 /** GET of a presigned URL by curl, as curl reports it (speed_download); MB/s. */
 export async function curlGet(client: S3Client, path: string, bytes: number): Promise<number> {
-  const url = client.presignGet(path, 3600);
+  const url = client.presign("GET", path, PRESIGN_EXPIRES_S);
   const maxTime = Math.ceil(transferTimeoutMs(bytes) / 1000);
   const args = ["-s", "-o", "/dev/null", "--max-time", String(maxTime), "-w", "%{http_code} %{size_download} %{speed_download}", url];
   const { child } = spawnTracked("curl", args);
