@@ -1,12 +1,13 @@
 // Who may do what. A request on a bucket is decided in S3's order: an
 // explicit Deny in the bucket policy refuses it; an Allow there grants it
 // (to other projects and to anonymous callers too); otherwise members of the
-// owning project may do anything and `reader` members only read; everyone
-// else is refused. The owning project's members can always read and change
+// owning project may do anything and `reader` members only read; anyone else
+// needs an ACL grant (on the bucket, or on the object for object reads and
+// object ACLs); everyone else is refused. The owning project's members can always read and change
 // the policy itself, so a policy can never lock its owners out.
 
 import { errors } from '../errors.js';
-import type { Bucket, Credential, MetaStore } from '../store/meta.js';
+import type { Bucket, Credential, Grant, MetaStore, Permission } from '../store/meta.js';
 import { evaluatePolicy, type ContextValue, type RequestPrincipal } from './policy-eval.js';
 import { parsePolicy, type Policy } from './policy.js';
 
@@ -69,6 +70,39 @@ async function ownerMayAct(meta: MetaStore, credential: Credential, action: stri
   return membership?.role === 'member';
 }
 
+/** What a caller outside the owning project needs granted, and on which ACL. */
+const ACL_NEEDS: Record<string, { on: 'bucket' | 'object'; permission: Permission }> = {
+  's3:GetObject': { on: 'object', permission: 'READ' },
+  's3:GetObjectAcl': { on: 'object', permission: 'READ_ACP' },
+  's3:PutObjectAcl': { on: 'object', permission: 'WRITE_ACP' },
+  's3:ListBucket': { on: 'bucket', permission: 'READ' },
+  's3:ListBucketMultipartUploads': { on: 'bucket', permission: 'READ' },
+  's3:PutObject': { on: 'bucket', permission: 'WRITE' },
+  's3:DeleteObject': { on: 'bucket', permission: 'WRITE' },
+  's3:AbortMultipartUpload': { on: 'bucket', permission: 'WRITE' },
+  's3:ListMultipartUploadParts': { on: 'bucket', permission: 'WRITE' },
+  's3:GetBucketAcl': { on: 'bucket', permission: 'READ_ACP' },
+  's3:PutBucketAcl': { on: 'bucket', permission: 'WRITE_ACP' },
+};
+
+function grants(acl: Grant[] | undefined, credential: Credential | undefined, permission: Permission): boolean {
+  return (acl ?? []).some((grant) => {
+    if (grant.permission !== permission && grant.permission !== 'FULL_CONTROL') return false;
+    const { grantee } = grant;
+    if ('project' in grantee) return credential?.projectId === grantee.project;
+    return grantee.group === 'AllUsers' || credential !== undefined;
+  });
+}
+
+async function aclAllows(meta: MetaStore, request: AccessRequest): Promise<boolean> {
+  const need = ACL_NEEDS[request.action];
+  if (!need) return false;
+  if (need.on === 'bucket') return grants(request.bucket.acl, request.credential, need.permission);
+  if (request.key === undefined) return false;
+  const object = await meta.getObject(request.bucket.name, request.key);
+  return object !== undefined && grants(object.acl, request.credential, need.permission);
+}
+
 export async function authorize(meta: MetaStore, request: AccessRequest): Promise<void> {
   const { credential, bucket, action } = request;
   const owner = credential !== undefined && credential.projectId === bucket.projectId;
@@ -84,6 +118,10 @@ export async function authorize(meta: MetaStore, request: AccessRequest): Promis
     if (decision === 'Deny') throw errors.accessDenied();
     if (decision === 'Allow' && !owner) return;
   }
-  if (owner && (await ownerMayAct(meta, credential, action))) return;
+  if (owner) {
+    if (await ownerMayAct(meta, credential, action)) return;
+  } else if (await aclAllows(meta, request)) {
+    return;
+  }
   throw errors.accessDenied();
 }

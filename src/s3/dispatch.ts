@@ -4,6 +4,7 @@
 
 import type { RequestContext, S3Response } from './context.js';
 import type { Operation } from './operation.js';
+import * as acl from './handlers/acl.js';
 import * as buckets from './handlers/buckets.js';
 import { copyObject, uploadPartCopy } from './handlers/copy.js';
 import { deleteObjects } from './handlers/delete-objects.js';
@@ -22,7 +23,8 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'HeadBucket': return buckets.headBucket(ctx as Ctx<'HeadBucket'>);
     case 'DeleteBucket': return buckets.deleteBucket(ctx as Ctx<'DeleteBucket'>);
     case 'GetBucketLocation': return buckets.getBucketLocation(ctx as Ctx<'GetBucketLocation'>);
-    case 'GetBucketAcl': return buckets.getBucketAcl(ctx as Ctx<'GetBucketAcl'>);
+    case 'GetBucketAcl': return acl.getBucketAcl(ctx as Ctx<'GetBucketAcl'>);
+    case 'PutBucketAcl': return acl.putBucketAcl(ctx as Ctx<'PutBucketAcl'>);
     case 'GetBucketPolicy': return policy.getBucketPolicy(ctx as Ctx<'GetBucketPolicy'>);
     case 'PutBucketPolicy': return policy.putBucketPolicy(ctx as Ctx<'PutBucketPolicy'>);
     case 'DeleteBucketPolicy': return policy.deleteBucketPolicy(ctx as Ctx<'DeleteBucketPolicy'>);
@@ -40,7 +42,8 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'PutObject': return objects.putObject(ctx as Ctx<'PutObject'>);
     case 'CopyObject': return copyObject(ctx as Ctx<'CopyObject'>);
     case 'DeleteObject': return objects.deleteObject(ctx as Ctx<'DeleteObject'>);
-    case 'GetObjectAcl': return objects.getObjectAcl(ctx as Ctx<'GetObjectAcl'>);
+    case 'GetObjectAcl': return acl.getObjectAcl(ctx as Ctx<'GetObjectAcl'>);
+    case 'PutObjectAcl': return acl.putObjectAcl(ctx as Ctx<'PutObjectAcl'>);
     case 'CreateMultipartUpload': return multipart.createMultipartUpload(ctx as Ctx<'CreateMultipartUpload'>);
     case 'UploadPart': return multipart.uploadPart(ctx as Ctx<'UploadPart'>);
     case 'UploadPartCopy': return uploadPartCopy(ctx as Ctx<'UploadPartCopy'>);

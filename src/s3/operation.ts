@@ -19,6 +19,7 @@ export type Operation =
   | BucketOp<'DeleteBucket'>
   | BucketOp<'GetBucketLocation'>
   | BucketOp<'GetBucketAcl'>
+  | BucketOp<'PutBucketAcl'>
   | BucketOp<'GetBucketPolicy'>
   | BucketOp<'PutBucketPolicy'>
   | BucketOp<'DeleteBucketPolicy'>
@@ -37,6 +38,7 @@ export type Operation =
   | (ObjectOp<'CopyObject'> & { source: CopySource })
   | ObjectOp<'DeleteObject'>
   | ObjectOp<'GetObjectAcl'>
+  | ObjectOp<'PutObjectAcl'>
   | ObjectOp<'CreateMultipartUpload'>
   | (UploadOp<'UploadPart'> & { partNumber: number })
   | (UploadOp<'UploadPartCopy'> & { partNumber: number; source: CopySource })

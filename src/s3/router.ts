@@ -123,7 +123,8 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       return { type: 'HeadBucket', bucket };
     case 'PUT':
       if (query.has('policy')) return { type: 'PutBucketPolicy', bucket };
-      if (query.has('acl') || query.has('cors') || query.has('lifecycle') || query.has('versioning') || query.has('requestPayment')) {
+      if (query.has('acl')) return { type: 'PutBucketAcl', bucket };
+      if (query.has('cors') || query.has('lifecycle') || query.has('versioning') || query.has('requestPayment')) {
         throw errors.notImplemented([...query.keys()].join(','));
       }
       return { type: 'CreateBucket', bucket };
@@ -151,7 +152,7 @@ function objectOperation(method: string, bucket: string, key: string, query: URL
     case 'HEAD':
       return { type: 'HeadObject', bucket, key, partNumber: partNumberOf(query) };
     case 'PUT': {
-      if (query.has('acl')) throw errors.notImplemented('?acl');
+      if (query.has('acl')) return { type: 'PutObjectAcl', bucket, key };
       if (uploadId !== undefined || query.has('partNumber')) {
         const partNumber = partNumberOf(query);
         if (uploadId === undefined || partNumber === undefined) {

@@ -87,6 +87,16 @@ export interface Credential {
   createdAt: Date;
 }
 
+/** Who an ACL grant is for: a project (S3's canonical user) or one of S3's two groups. */
+export type Grantee = { project: string } | { group: 'AllUsers' | 'AuthenticatedUsers' };
+
+export type Permission = 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP' | 'FULL_CONTROL';
+
+export interface Grant {
+  grantee: Grantee;
+  permission: Permission;
+}
+
 export interface Bucket {
   name: string;
   projectId: string;
@@ -95,6 +105,8 @@ export interface Bucket {
   createdAt: Date;
   /** The bucket policy as its owner sent it (validated JSON), if one is set. */
   policy?: string;
+  /** Grants besides the owner's FULL_CONTROL (none: private). */
+  acl?: Grant[];
 }
 
 /** One stored piece of an object: a whole single-PUT body, or one multipart part. */
@@ -137,6 +149,8 @@ export interface ObjectRecord {
   partsCount?: number;
   storageClass: string;
   ownerProjectId: string;
+  /** Grants besides the owner's FULL_CONTROL (none: private). */
+  acl?: Grant[];
   data: ObjectData;
 }
 
@@ -183,6 +197,8 @@ export interface UploadRecord {
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
   storageClass: string;
   ownerProjectId: string;
+  /** The ACL the completed object gets. */
+  acl?: Grant[];
 }
 
 export interface PartRecord extends StoredPart {
@@ -278,6 +294,10 @@ export interface MetaStore {
   getBucket(name: string): Promise<Bucket | undefined>;
   /** Sets (or with undefined removes) the bucket's policy; false if the bucket does not exist. */
   setBucketPolicy(name: string, policy: string | undefined): Promise<boolean>;
+  /** Replaces the bucket's ACL grants; false if the bucket does not exist. */
+  setBucketAcl(name: string, acl: Grant[]): Promise<boolean>;
+  /** Replaces an object's ACL grants; false if the object does not exist. */
+  setObjectAcl(bucket: string, key: string, acl: Grant[]): Promise<boolean>;
   /** The project's buckets in name order. */
   listBuckets(projectId: string): Promise<Bucket[]>;
   /** Deletes an empty bucket (its unfinished uploads are aborted with it). */

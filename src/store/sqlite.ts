@@ -17,6 +17,7 @@ import { errors } from '../errors.js';
 import { DEFAULT_BUCKET_MAX_OBJECTS, DEFAULT_PROJECT_MAX_BUCKETS, DEFAULT_PROJECT_MAX_BYTES } from '../limits.js';
 import type {
   Bucket,
+  Grant,
   Credential,
   ListPage,
   ListQuery,
@@ -154,9 +155,10 @@ const MIGRATIONS: readonly string[] = [
     bytes = (SELECT COALESCE(SUM(bytes), 0) FROM buckets WHERE buckets.project_id = projects.id),
     objects = (SELECT COALESCE(SUM(objects), 0) FROM buckets WHERE buckets.project_id = projects.id);
   `,
-  // 3: bucket policies (the JSON as the owner sent it).
+  // 3: bucket policies (the JSON as the owner sent it) and bucket ACLs (JSON grants; object ACLs live in attrs).
   `
   ALTER TABLE buckets ADD COLUMN policy TEXT;
+  ALTER TABLE buckets ADD COLUMN acl TEXT NOT NULL DEFAULT '[]';
   `,
 ];
 
@@ -292,6 +294,8 @@ interface ObjectAttrs {
   userMetadata: Record<string, string>;
   checksum?: ObjectChecksum;
   partsCount?: number;
+  /** Absent in objects stored before ACLs existed (private). */
+  acl?: Grant[];
 }
 
 interface UploadRow {
@@ -309,6 +313,7 @@ interface UploadRow {
 interface UploadAttrs {
   contentHeaders: Record<string, string>;
   userMetadata: Record<string, string>;
+  acl?: Grant[];
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
 }
@@ -338,6 +343,7 @@ interface BucketRow {
   region: string;
   created_at: number;
   policy: string | null;
+  acl: string;
 }
 
 interface UserRow {
@@ -384,7 +390,14 @@ interface QueuedWrite {
 }
 
 function toBucket(row: BucketRow): Bucket {
-  const bucket: Bucket = { name: row.name, projectId: row.project_id, region: row.region, createdAt: new Date(row.created_at) };
+  const bucket: Bucket = {
+    name: row.name,
+    projectId: row.project_id,
+    region: row.region,
+    createdAt: new Date(row.created_at),
+  };
+  const acl = JSON.parse(row.acl) as Grant[];
+  if (acl.length > 0) bucket.acl = acl;
   if (row.policy !== null) bucket.policy = row.policy;
   return bucket;
 }
@@ -461,6 +474,7 @@ function toObject(row: ObjectRow): ObjectRecord {
         : { kind: 'parts', parts: JSON.parse(row.parts) as StoredPart[] },
   };
   if (attrs.checksum !== undefined) object.checksum = attrs.checksum;
+  if (attrs.acl !== undefined && attrs.acl.length > 0) object.acl = attrs.acl;
   if (attrs.partsCount !== undefined) object.partsCount = attrs.partsCount;
   return object;
 }
@@ -478,6 +492,7 @@ function toUpload(row: UploadRow): UploadRecord {
     storageClass: row.storage_class,
     ownerProjectId: row.owner_project_id,
   };
+  if (attrs.acl !== undefined && attrs.acl.length > 0) upload.acl = attrs.acl;
   if (attrs.checksumAlgorithm !== undefined) upload.checksumAlgorithm = attrs.checksumAlgorithm;
   if (attrs.checksumType !== undefined) upload.checksumType = attrs.checksumType;
   return upload;
@@ -607,13 +622,16 @@ function prepareStatements(db: Database.Database) {
     deleteMemberTokens: p('DELETE FROM tokens WHERE user_id = ? AND project_id = ?'),
 
     insertBucket: p(
-      'INSERT INTO buckets (name, project_id, region, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
+      'INSERT INTO buckets (name, project_id, region, created_at, acl) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
     ),
-    getBucket: p<BucketRow>('SELECT name, project_id, region, created_at, policy FROM buckets WHERE name = ?'),
+    getBucket: p<BucketRow>('SELECT name, project_id, region, created_at, policy, acl FROM buckets WHERE name = ?'),
     setBucketPolicy: p('UPDATE buckets SET policy = ? WHERE name = ?'),
+    setBucketAcl: p('UPDATE buckets SET acl = ? WHERE name = ?'),
+    getObjectAttrs: p<{ attrs: string }>('SELECT attrs FROM objects WHERE bucket = ? AND key = ?'),
+    setObjectAttrs: p('UPDATE objects SET attrs = ? WHERE bucket = ? AND key = ?'),
     bucketExists: p('SELECT 1 FROM buckets WHERE name = ?'),
     listBuckets: p<BucketRow>(
-      'SELECT name, project_id, region, created_at, policy FROM buckets WHERE project_id = ? ORDER BY name',
+      'SELECT name, project_id, region, created_at, policy, acl FROM buckets WHERE project_id = ? ORDER BY name',
     ),
     deleteBucket: p('DELETE FROM buckets WHERE name = ?'),
     anyObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
@@ -923,7 +941,7 @@ export class SqliteMetaStore implements MetaStore {
       if (existing !== undefined) return toBucket(existing);
       const { maxBuckets } = toQuota(this.sql.getQuota.get(bucket.projectId));
       if (this.sql.projectBucketCount.get(bucket.projectId)!.n >= maxBuckets) throw errors.tooManyBuckets();
-      this.sql.insertBucket.run(bucket.name, bucket.projectId, bucket.region, bucket.createdAt.getTime());
+      this.sql.insertBucket.run(bucket.name, bucket.projectId, bucket.region, bucket.createdAt.getTime(), JSON.stringify(bucket.acl ?? []));
       return undefined;
     });
   }
@@ -931,6 +949,20 @@ export class SqliteMetaStore implements MetaStore {
   async getBucket(name: string): Promise<Bucket | undefined> {
     const row = this.sql.getBucket.get(name);
     return row === undefined ? undefined : toBucket(row);
+  }
+
+  setBucketAcl(name: string, acl: Grant[]): Promise<boolean> {
+    return this.write(() => this.sql.setBucketAcl.run(JSON.stringify(acl), name).changes > 0);
+  }
+
+  setObjectAcl(bucket: string, key: string, acl: Grant[]): Promise<boolean> {
+    return this.write(() => {
+      const row = this.sql.getObjectAttrs.get(bucket, key);
+      if (row === undefined) return false;
+      const attrs = JSON.parse(row.attrs) as ObjectAttrs;
+      this.sql.setObjectAttrs.run(JSON.stringify({ ...attrs, acl }), bucket, key);
+      return true;
+    });
   }
 
   setBucketPolicy(name: string, policy: string | undefined): Promise<boolean> {
@@ -1009,6 +1041,7 @@ export class SqliteMetaStore implements MetaStore {
         userMetadata: upload.userMetadata,
         checksumAlgorithm: upload.checksumAlgorithm,
         checksumType: upload.checksumType,
+        acl: upload.acl,
       };
       this.sql.insertUpload.run(
         upload.uploadId,
@@ -1244,6 +1277,7 @@ export class SqliteMetaStore implements MetaStore {
       userMetadata: object.userMetadata,
       checksum: object.checksum,
       partsCount: object.partsCount,
+      acl: object.acl,
     };
     let parts: string | null = null;
     let bodyId: number | bigint | null = null;

@@ -211,4 +211,52 @@ describe('access control', () => {
     await denied(rita.send(new CreateBucketCommand({ Bucket: 'ritas-bucket' })));
     assert.equal(await body(client(server, owner), 'policy-example-bucket', 'data.txt'), 'original');
   });
+
+  it('publishes an object with put -P: anonymous curl reads it and info shows *anon*: READ', async () => {
+    const file = path.join(s3cmd.home, 'salmon.jpg');
+    await writeFile(file, 'salmon');
+    await client(server, owner).send(new CreateBucketCommand({ Bucket: 'my_fishbucket' }));
+    const put = await s3cmd.run(['put', file, 's3://my_fishbucket/fishes/salmon.jpg', '-P']);
+    assert.equal(put.code, 0, put.stderr);
+    assert.match(put.stdout, new RegExp(`^Public URL of the object is: http://127.0.0.1:${server.port}/my_fishbucket/fishes/salmon.jpg$`, 'm'));
+    assert.equal((await run('curl', ['-s', `${server.endpoint}/my_fishbucket/fishes/salmon.jpg`])).stdout, 'salmon');
+    const info = await s3cmd.run(['info', 's3://my_fishbucket/fishes/salmon.jpg']);
+    assert.match(info.stdout, /^ {3}ACL: {7}project_\d{7}: FULL_CONTROL\n {3}ACL: {7}\*anon\*: READ\n {3}URL: {7}http:/m);
+    assert.equal(await curlStatus(`${server.endpoint}/my_fishbucket/`), '403', 'the bucket itself stays private');
+  });
+
+  it('shares a bucket with another project by ACL, as the guide shows, and revokes it', async () => {
+    const bob = client(server, other);
+    const grantRead = `--acl-grant=read:${other.projectId}`;
+    assert.equal((await s3cmd.run(['setacl', grantRead, 's3://my_fishbucket'])).code, 0);
+    const info = await s3cmd.run(['info', 's3://my_fishbucket']);
+    assert.match(info.stdout, /^ {3}ACL: {7}project_2999999: READ$/m);
+    // Read access to the bucket, not to the objects inside.
+    const listed = await bob.send(new ListObjectsV2Command({ Bucket: 'my_fishbucket' }));
+    assert.deepEqual(listed.Contents?.map((o) => o.Key), ['fishes/salmon.jpg']);
+    const bobS3cmd = await createS3cmd({ ...server, accessKey: other.accessKey, secretKey: other.secretKey }, { signatureV2: true, addressing: 'path', tag: 'v2-path', label: 'SigV2' });
+    try {
+      const ls = await bobS3cmd.run(['ls']);
+      assert.equal(ls.code, 0, ls.stderr);
+      assert.doesNotMatch(ls.stdout, /my_fishbucket/, "a shared bucket is not in the other project's ls");
+      const lsBucket = await bobS3cmd.run(['ls', 's3://my_fishbucket/fishes/']);
+      assert.match(lsBucket.stdout, /s3:\/\/my_fishbucket\/fishes\/salmon.jpg$/m);
+    } finally {
+      await bobS3cmd.dispose();
+    }
+    await client(server, owner).send(new PutObjectCommand({ Bucket: 'my_fishbucket', Key: 'bigfish', Body: 'big' }));
+    await denied(bob.send(new GetObjectCommand({ Bucket: 'my_fishbucket', Key: 'bigfish' })));
+    assert.equal((await s3cmd.run(['setacl', '--recursive', grantRead, 's3://my_fishbucket'])).code, 0);
+    assert.equal(await body(bob, 'my_fishbucket', 'bigfish'), 'big');
+    await denied(bob.send(new PutObjectCommand({ Bucket: 'my_fishbucket', Key: 'bigfish', Body: 'bob' })));
+    assert.equal((await s3cmd.run(['setacl', '--recursive', `--acl-revoke=read:${other.projectId}`, 's3://my_fishbucket'])).code, 0);
+    await denied(bob.send(new GetObjectCommand({ Bucket: 'my_fishbucket', Key: 'bigfish' })));
+    assert.equal(await body(client(server, owner), 'my_fishbucket', 'bigfish'), 'big');
+  });
+
+  it('refuses grants to unknown projects with InvalidArgument', async () => {
+    const result = await s3cmd.run(['setacl', '--acl-grant=read:0123456789abcdef0123456789abcdef', 's3://my_fishbucket']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /InvalidArgument/);
+  });
 });

@@ -5,10 +5,11 @@
 import { requireCredential, requireProjectWriter } from '../../access/authorize.js';
 import { S3Error, errors } from '../../errors.js';
 import { MAX_XML_BODY_BYTES } from '../../limits.js';
+import { aclFromHeaders, normaliseAcl } from '../acl.js';
 import { assertValidBucketName } from '../bucket-name.js';
 import { emptyResponse, xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
-import { OwnerNames, ownerXml, type Owner } from '../owner.js';
+import { OwnerNames, ownerXml } from '../owner.js';
 import { requireBucket } from '../require-bucket.js';
 import { document, el, isoDate, parseXml, readSmallBody, text } from '../xml.js';
 
@@ -44,12 +45,14 @@ export async function createBucket(ctx: BucketOperation<'CreateBucket'>): Promis
   const credential = await requireProjectWriter(ctx.services.meta, ctx.credential);
   const name = ctx.op.bucket;
   assertValidBucketName(name);
+  const acl = aclFromHeaders(ctx.headers);
   const region = await locationConstraint(ctx);
   const existing = await ctx.services.meta.createBucket({
     name,
     projectId: credential.projectId,
     region,
     createdAt: new Date(),
+    acl: acl && (await normaliseAcl(ctx.services.meta, acl, credential.projectId)),
   });
   if (existing) {
     if (existing.projectId === credential.projectId) {
@@ -78,22 +81,6 @@ export async function deleteBucket(ctx: BucketOperation<'DeleteBucket'>): Promis
 export async function getBucketLocation(ctx: BucketOperation<'GetBucketLocation'>): Promise<S3Response> {
   const bucket = await requireBucket(ctx, ctx.op.bucket);
   return xmlResponse(document('LocationConstraint', bucket.region ? bucket.region : ''));
-}
-
-/** The owner's FULL_CONTROL grant: all the ACL there is until grants arrive. */
-export function aclXml(owner: Owner): string {
-  const grantee =
-    `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser">` +
-    `${el('ID', owner.id)}${el('DisplayName', owner.displayName)}</Grantee>`;
-  return document(
-    'AccessControlPolicy',
-    `${ownerXml(owner)}<AccessControlList><Grant>${grantee}${el('Permission', 'FULL_CONTROL')}</Grant></AccessControlList>`,
-  );
-}
-
-export async function getBucketAcl(ctx: BucketOperation<'GetBucketAcl'>): Promise<S3Response> {
-  const bucket = await requireBucket(ctx, ctx.op.bucket);
-  return xmlResponse(aclXml(await new OwnerNames(ctx.services.meta).get(bucket.projectId)));
 }
 
 export async function getBucketCors(ctx: BucketOperation<'GetBucketCors'>): Promise<S3Response> {

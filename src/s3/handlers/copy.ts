@@ -16,7 +16,7 @@ import type { CopySource, Operation } from '../operation.js';
 import { parseCopySourceRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
 import { document, el, isoDate } from '../xml.js';
-import { checksumHeaders, objectData } from './objects.js';
+import { checksumHeaders, objectData, requestedObjectAcl } from './objects.js';
 import { findUpload, storePart } from './multipart.js';
 import type { ChecksumAlgorithm } from '../../checksum-types.js';
 
@@ -84,7 +84,8 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
         };
   await ctx.services.meta.checkQuota({ bucket: bucketName, key, size: sourceObj.size });
   const requested = algorithmHeader(ctx, 'x-amz-checksum-algorithm');
-  const base = { bucket: bucketName, key, lastModified: new Date(), ...metadata, ownerProjectId: bucket.projectId };
+  const acl = await requestedObjectAcl(ctx, bucket.projectId);
+  const base = { bucket: bucketName, key, lastModified: new Date(), ...metadata, ownerProjectId: bucket.projectId, acl };
   let object: ObjectRecord;
   if (requested === undefined || requested === sourceObj.checksum?.algorithm) {
     // The store counts references to blobs: the copy shares the source's

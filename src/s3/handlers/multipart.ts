@@ -16,7 +16,7 @@ import type { Operation } from '../operation.js';
 import { OwnerNames, ownerXml } from '../owner.js';
 import { requireBucket } from '../require-bucket.js';
 import { children, document, el, isoDate, parseXml, readSmallBody, text } from '../xml.js';
-import { checksumHeaders } from './objects.js';
+import { checksumHeaders, requestedObjectAcl } from './objects.js';
 
 type UploadOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -59,6 +59,7 @@ export async function createMultipartUpload(ctx: UploadOperation<'CreateMultipar
     checksumAlgorithm,
     checksumType: checksumType(ctx, checksumAlgorithm),
     ownerProjectId: bucket.projectId,
+    acl: await requestedObjectAcl(ctx, bucket.projectId),
   };
   await ctx.services.meta.createUpload(upload);
   const headers: Record<string, string> = {};
@@ -209,6 +210,7 @@ export async function completeMultipartUpload(ctx: UploadOperation<'CompleteMult
     partsCount: parts.length,
     storageClass: upload.storageClass,
     ownerProjectId: upload.ownerProjectId,
+    acl: upload.acl,
     data: { kind: 'parts', parts },
   };
   if (!(await ctx.services.meta.completeUpload(uploadId, object))) throw errors.noSuchUpload(uploadId);

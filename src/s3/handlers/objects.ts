@@ -3,18 +3,17 @@
 
 import { S3Error, errors } from '../../errors.js';
 import { MAX_PUT_OBJECT_BYTES } from '../../limits.js';
-import type { ObjectData, ObjectRecord } from '../../store/meta.js';
+import type { Grant, ObjectData, ObjectRecord } from '../../store/meta.js';
+import { aclFromHeaders, normaliseAcl } from '../acl.js';
 import { checkReadConditions } from '../conditions.js';
-import { emptyResponse, header, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
+import { emptyResponse, header, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
 import { discard, ingestBody, type IngestedBody } from '../ingest.js';
 import { assertValidKey } from '../object-key.js';
-import { httpDate, objectHeaders, parseObjectMetadata, quoteEtag } from '../object-headers.js';
+import { objectHeaders, parseObjectMetadata, quoteEtag } from '../object-headers.js';
 import { objectBody, partRange } from '../object-stream.js';
 import type { Operation } from '../operation.js';
-import { OwnerNames } from '../owner.js';
 import { parseRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
-import { aclXml } from './buckets.js';
 
 type ObjectOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -60,12 +59,19 @@ export function objectData(body: IngestedBody): ObjectData {
   return { kind: 'parts', parts: [{ partNumber: 1, blobId: body.data.blobId, size: body.size, etag: body.md5, checksum: body.checksum?.value }] };
 }
 
+/** The ACL a new object gets from x-amz-acl / x-amz-grant-* (none: private). */
+export async function requestedObjectAcl(ctx: RequestContext, ownerProjectId: string): Promise<Grant[] | undefined> {
+  const acl = aclFromHeaders(ctx.headers);
+  return acl && normaliseAcl(ctx.services.meta, acl, ownerProjectId);
+}
+
 export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Response> {
   const { bucket: bucketName, key } = ctx.op;
   const bucket = await requireBucket(ctx, bucketName);
   assertValidKey(key);
   const metadata = parseObjectMetadata(ctx.headers);
   const { meta } = ctx.services;
+  const acl = await requestedObjectAcl(ctx, bucket.projectId);
   if (header(ctx.headers, 'if-none-match') !== undefined || header(ctx.headers, 'if-match') !== undefined) {
     checkWriteConditions(ctx, await meta.getObject(bucketName, key), key);
   }
@@ -81,6 +87,7 @@ export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Re
     ...metadata,
     checksum: body.checksum ? { ...body.checksum, type: 'FULL_OBJECT' } : undefined,
     ownerProjectId: bucket.projectId,
+    acl,
     data: objectData(body),
   };
   try {
@@ -166,11 +173,4 @@ export async function deleteObject(ctx: ObjectOperation<'DeleteObject'>): Promis
   await requireBucket(ctx, bucket);
   await ctx.services.meta.deleteObject(bucket, key);
   return emptyResponse(204);
-}
-
-export async function getObjectAcl(ctx: ObjectOperation<'GetObjectAcl'>): Promise<S3Response> {
-  const object = await readableObject(ctx, ctx.op.bucket, ctx.op.key);
-  return xmlResponse(aclXml(await new OwnerNames(ctx.services.meta).get(object.ownerProjectId)), 200, {
-    'Last-Modified': httpDate(object.lastModified),
-  });
 }
