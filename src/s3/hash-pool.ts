@@ -1,19 +1,20 @@
 // Digests of large bodies computed on worker threads. MD5 runs at about one
 // core's worth of bytes per second; done on the event loop it caps a large
-// PUT well below the disk's speed. Here the loop only copies ~1 MiB batches
-// to a worker (one per core, shared round-robin) and carries on with the
-// socket and the file, while the worker hashes. In-flight bytes per stream
-// are bounded, so a slow worker slows the upload instead of filling memory.
+// PUT well below the disk's speed. Here the loop only copies the bytes into a
+// small ring of shared memory slots and carries on with the socket and the
+// file, while a worker (one per core, shared round-robin) hashes each filled
+// slot and hands it back. The ring bounds memory per stream and allocates
+// nothing per chunk; when every slot is full, the writer waits.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { HashAlgorithm, HashReply, HashRequest } from './hash-worker.js';
 
-const BATCH_BYTES = 1024 * 1024;
-const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
+const SLOT_BYTES = 1024 * 1024;
+const SLOTS = 8;
 
 interface StreamState {
-  onHashed(bytes: number): void;
+  onFreed(slot: number): void;
   onDigest(digest: Buffer): void;
 }
 
@@ -26,7 +27,7 @@ class HashWorker {
     this.worker.on('message', (reply: HashReply) => {
       const stream = this.streams.get(reply.id);
       if (!stream) return;
-      if ('hashed' in reply) stream.onHashed(reply.hashed);
+      if ('freed' in reply) stream.onFreed(reply.freed);
       else {
         this.remove(reply.id);
         stream.onDigest(Buffer.from(reply.digest));
@@ -45,8 +46,8 @@ class HashWorker {
     if (this.streams.delete(id) && this.streams.size === 0) this.worker.unref();
   }
 
-  post(message: HashRequest, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(message, transfer);
+  post(message: HashRequest): void {
+    this.worker.postMessage(message);
   }
 }
 
@@ -64,35 +65,38 @@ function pickWorker(): HashWorker {
 export class OffThreadHash {
   private readonly worker = pickWorker();
   private readonly id = ++nextId;
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
-  private inFlight = 0;
-  private resume: (() => void) | undefined;
+  private readonly ring = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  private readonly free: number[] = Array.from({ length: SLOTS }, (_, i) => i);
+  /** The slot being filled and how much of it is. */
+  private slot: number | undefined;
+  private filled = 0;
+  private slotFreed: (() => void) | undefined;
   private digestReady: ((digest: Buffer) => void) | undefined;
 
   constructor(algorithm: HashAlgorithm) {
     this.worker.add(this.id, {
-      onHashed: (bytes) => {
-        this.inFlight -= bytes;
-        if (this.resume && this.inFlight <= MAX_IN_FLIGHT_BYTES / 2) {
-          this.resume();
-          this.resume = undefined;
-        }
+      onFreed: (slot) => {
+        this.free.push(slot);
+        this.slotFreed?.();
+        this.slotFreed = undefined;
       },
       onDigest: (digest) => this.digestReady?.(digest),
     });
-    this.worker.post({ id: this.id, start: algorithm });
+    this.worker.post({ id: this.id, start: algorithm, ring: this.ring, slotBytes: SLOT_BYTES });
   }
 
-  /** Adds bytes; returns a promise to wait on when too much is still being hashed. */
+  /** Adds bytes; returns a promise to wait on when the ring was full (the bytes are taken either way once it resolves). */
   update(chunk: Buffer): Promise<void> | undefined {
-    this.batch.push(chunk);
-    this.batchBytes += chunk.length;
-    if (this.batchBytes >= BATCH_BYTES) this.send();
-    if (this.inFlight <= MAX_IN_FLIGHT_BYTES) return undefined;
-    return new Promise((resolve) => {
-      this.resume = resolve;
-    });
+    let offset = this.copy(chunk, 0);
+    if (offset === chunk.length) return undefined;
+    return (async () => {
+      while (offset < chunk.length) {
+        await new Promise<void>((resolve) => {
+          this.slotFreed = resolve;
+        });
+        offset = this.copy(chunk, offset);
+      }
+    })();
   }
 
   digest(): Promise<Buffer> {
@@ -109,15 +113,28 @@ export class OffThreadHash {
     this.worker.post({ id: this.id, discard: true });
   }
 
+  /** Copies from `offset` into free slots, sending each one filled; returns how far it got. */
+  private copy(chunk: Buffer, offset: number): number {
+    while (offset < chunk.length) {
+      if (this.slot === undefined) {
+        const slot = this.free.pop();
+        if (slot === undefined) return offset;
+        this.slot = slot;
+        this.filled = 0;
+      }
+      const view = new Uint8Array(this.ring, this.slot * SLOT_BYTES + this.filled, SLOT_BYTES - this.filled);
+      const n = chunk.copy(view, 0, offset, offset + view.length);
+      offset += n;
+      this.filled += n;
+      if (this.filled === SLOT_BYTES) this.send();
+    }
+    return offset;
+  }
+
   private send(): void {
-    if (this.batchBytes === 0) return;
-    // A fresh buffer of our own, so its memory can move to the worker without a second copy.
-    const data = Buffer.allocUnsafeSlow(this.batchBytes);
-    let offset = 0;
-    for (const chunk of this.batch) offset += chunk.copy(data, offset);
-    this.inFlight += data.length;
-    this.batch = [];
-    this.batchBytes = 0;
-    this.worker.post({ id: this.id, data }, [data.buffer as ArrayBuffer]);
+    if (this.slot === undefined || this.filled === 0) return;
+    this.worker.post({ id: this.id, slot: this.slot, length: this.filled });
+    this.slot = undefined;
+    this.filled = 0;
   }
 }
