@@ -151,6 +151,8 @@ export interface ObjectRecord {
   ownerProjectId: string;
   /** Grants besides the owner's FULL_CONTROL (none: private). */
   acl?: Grant[];
+  /** The user whose credential stored the object (Allas cannot tell; Aitta records it). */
+  uploaderUserId?: string;
   data: ObjectData;
 }
 
@@ -199,6 +201,8 @@ export interface UploadRecord {
   ownerProjectId: string;
   /** The ACL the completed object gets. */
   acl?: Grant[];
+  /** The user who started the upload. */
+  uploaderUserId?: string;
 }
 
 export interface PartRecord extends StoredPart {

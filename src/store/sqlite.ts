@@ -296,6 +296,7 @@ interface ObjectAttrs {
   partsCount?: number;
   /** Absent in objects stored before ACLs existed (private). */
   acl?: Grant[];
+  uploaderUserId?: string;
 }
 
 interface UploadRow {
@@ -314,6 +315,7 @@ interface UploadAttrs {
   contentHeaders: Record<string, string>;
   userMetadata: Record<string, string>;
   acl?: Grant[];
+  uploaderUserId?: string;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
 }
@@ -475,6 +477,7 @@ function toObject(row: ObjectRow): ObjectRecord {
   };
   if (attrs.checksum !== undefined) object.checksum = attrs.checksum;
   if (attrs.acl !== undefined && attrs.acl.length > 0) object.acl = attrs.acl;
+  if (attrs.uploaderUserId !== undefined) object.uploaderUserId = attrs.uploaderUserId;
   if (attrs.partsCount !== undefined) object.partsCount = attrs.partsCount;
   return object;
 }
@@ -493,6 +496,7 @@ function toUpload(row: UploadRow): UploadRecord {
     ownerProjectId: row.owner_project_id,
   };
   if (attrs.acl !== undefined && attrs.acl.length > 0) upload.acl = attrs.acl;
+  if (attrs.uploaderUserId !== undefined) upload.uploaderUserId = attrs.uploaderUserId;
   if (attrs.checksumAlgorithm !== undefined) upload.checksumAlgorithm = attrs.checksumAlgorithm;
   if (attrs.checksumType !== undefined) upload.checksumType = attrs.checksumType;
   return upload;
@@ -1042,6 +1046,7 @@ export class SqliteMetaStore implements MetaStore {
         checksumAlgorithm: upload.checksumAlgorithm,
         checksumType: upload.checksumType,
         acl: upload.acl,
+        uploaderUserId: upload.uploaderUserId,
       };
       this.sql.insertUpload.run(
         upload.uploadId,
@@ -1278,6 +1283,7 @@ export class SqliteMetaStore implements MetaStore {
       checksum: object.checksum,
       partsCount: object.partsCount,
       acl: object.acl,
+      uploaderUserId: object.uploaderUserId,
     };
     let parts: string | null = null;
     let bodyId: number | bigint | null = null;

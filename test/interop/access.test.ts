@@ -24,6 +24,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsCli, awsEnv, awsJson, pythonJson } from '../helpers/aws.js';
 import { createS3cmd, type S3cmd } from '../helpers/s3cmd.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -199,6 +200,8 @@ describe('access control', () => {
     assert.equal((await s3.send(new GetBucketPolicyStatusCommand({ Bucket: 'policy-example-bucket' }))).PolicyStatus?.IsPublic, true);
     assert.equal(await curlStatus(url), '200');
     assert.equal((await run('curl', ['-s', url])).stdout, 'original');
+    const virtualHosted = ['-s', '--proxy', server.endpoint, `http://policy-example-bucket.${server.domain}/data.txt`];
+    assert.equal((await run('curl', virtualHosted)).stdout, 'original', 'also at http://BUCKET.DOMAIN/KEY');
     assert.equal(await curlStatus(`${server.endpoint}/policy-example-bucket`), '403', 'listing stays private');
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'policy-example-bucket' }));
     assert.equal(await curlStatus(url), '403');
@@ -258,5 +261,73 @@ describe('access control', () => {
     const result = await s3cmd.run(['setacl', '--acl-grant=read:0123456789abcdef0123456789abcdef', 's3://my_fishbucket']);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /InvalidArgument/);
+  });
+
+  it('through the aws CLI and boto3: canned and granted ACLs, and every object records who uploaded it', async () => {
+    const ownerAws = await awsEnv(server, 'path');
+    const bobAws = await awsEnv({ ...server, accessKey: other.accessKey, secretKey: other.secretKey }, 'virtual');
+    try {
+      const file = path.join(ownerAws.dir, 'note.txt');
+      await writeFile(file, 'public note');
+      await awsCli(ownerAws, ['s3api', 'put-object', '--bucket', 'my_fishbucket', '--key', 'note.txt', '--body', file, '--acl', 'public-read']);
+      assert.equal((await run('curl', ['-s', `${server.endpoint}/my_fishbucket/note.txt`])).stdout, 'public note');
+      const acl = await awsJson<{ Grants: Array<{ Grantee: { URI?: string; DisplayName?: string }; Permission: string }> }>(ownerAws, [
+        's3api', 'get-object-acl', '--bucket', 'my_fishbucket', '--key', 'note.txt',
+      ]);
+      assert.deepEqual(acl.Grants.map((g) => [g.Grantee.URI ?? g.Grantee.DisplayName?.replace(/\d+/, 'N'), g.Permission]), [
+        ['project_N', 'FULL_CONTROL'],
+        ['http://acs.amazonaws.com/groups/global/AllUsers', 'READ'],
+      ]);
+
+      await awsCli(ownerAws, ['s3api', 'put-bucket-acl', '--bucket', 'my_fishbucket', '--grant-write', `id=${other.projectId}`]);
+      const bobFile = path.join(bobAws.dir, 'bob.txt');
+      await writeFile(bobFile, 'from bob');
+      await awsCli(bobAws, ['s3api', 'put-object', '--bucket', 'my_fishbucket', '--key', 'from-bob.txt', '--body', bobFile]);
+      const script = path.join(bobAws.dir, 'head.py');
+      await writeFile(
+        script,
+        'import boto3, json, sys\n' +
+          's3 = boto3.client("s3")\n' +
+          'head = s3.head_object(Bucket=sys.argv[1], Key=sys.argv[2])\n' +
+          'print(json.dumps(head["ResponseMetadata"]["HTTPHeaders"]))\n',
+      );
+      const ownerHead = await pythonJson<Record<string, string>>(ownerAws, script, ['my_fishbucket', 'from-bob.txt']);
+      assert.equal(ownerHead['x-aitta-uploaded-by'], 'bob');
+      const ownHead = await pythonJson<Record<string, string>>(ownerAws, script, ['my_fishbucket', 'note.txt']);
+      assert.equal(ownHead['x-aitta-uploaded-by'], 'admin');
+      await awsCli(ownerAws, ['s3api', 'put-bucket-acl', '--bucket', 'my_fishbucket', '--acl', 'private']);
+      await assert.rejects(awsCli(bobAws, ['s3api', 'put-object', '--bucket', 'my_fishbucket', '--key', 'again.txt', '--body', bobFile]), /AccessDenied/);
+    } finally {
+      await ownerAws.cleanup();
+      await bobAws.cleanup();
+    }
+  });
+
+  it('stops honouring a signed URL as soon as its key is removed through the identity API', async () => {
+    const bobS3cmd = await createS3cmd({ ...server, accessKey: other.accessKey, secretKey: other.secretKey }, { signatureV2: true, addressing: 'path', tag: 'v2-path', label: 'SigV2' });
+    try {
+      await client(server, owner).send(new PutObjectCommand({ Bucket: 'my_fishbucket', Key: 'for-bob', Body: 'secret', ACL: 'private' }));
+      await s3cmd.run(['setacl', `--acl-grant=read:${other.projectId}`, 's3://my_fishbucket/for-bob']);
+      const url = (await bobS3cmd.run(['signurl', 's3://my_fishbucket/for-bob', '+600'])).stdout.trim();
+      assert.equal(await curlStatus(url), '200');
+
+      const login = await fetch(`${server.endpoint}/v3/auth/tokens`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'bob', domain: { id: 'default' }, password: 'pw' } } } } }),
+      });
+      assert.equal(login.status, 201);
+      const token = login.headers.get('x-subject-token')!;
+      const userId = ((await login.json()) as { token: { user: { id: string } } }).token.user.id;
+      const removed = await fetch(`${server.endpoint}/v3/users/${userId}/credentials/OS-EC2/${other.accessKey}`, {
+        method: 'DELETE',
+        headers: { 'X-Auth-Token': token },
+      });
+      assert.equal(removed.status, 204);
+      assert.equal(await curlStatus(url), '403');
+      assert.match((await run('curl', ['-s', url])).stdout, /<Code>InvalidAccessKeyId<\/Code>/);
+    } finally {
+      await bobS3cmd.dispose();
+    }
   });
 });

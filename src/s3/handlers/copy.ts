@@ -85,7 +85,15 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
   await ctx.services.meta.checkQuota({ bucket: bucketName, key, size: sourceObj.size });
   const requested = algorithmHeader(ctx, 'x-amz-checksum-algorithm');
   const acl = await requestedObjectAcl(ctx, bucket.projectId);
-  const base = { bucket: bucketName, key, lastModified: new Date(), ...metadata, ownerProjectId: bucket.projectId, acl };
+  const base = {
+    bucket: bucketName,
+    key,
+    lastModified: new Date(),
+    ...metadata,
+    ownerProjectId: bucket.projectId,
+    acl,
+    uploaderUserId: ctx.credential?.userId ?? undefined,
+  };
   let object: ObjectRecord;
   if (requested === undefined || requested === sourceObj.checksum?.algorithm) {
     // The store counts references to blobs: the copy shares the source's

@@ -60,6 +60,7 @@ export async function createMultipartUpload(ctx: UploadOperation<'CreateMultipar
     checksumType: checksumType(ctx, checksumAlgorithm),
     ownerProjectId: bucket.projectId,
     acl: await requestedObjectAcl(ctx, bucket.projectId),
+    uploaderUserId: ctx.credential?.userId ?? undefined,
   };
   await ctx.services.meta.createUpload(upload);
   const headers: Record<string, string> = {};
@@ -211,6 +212,7 @@ export async function completeMultipartUpload(ctx: UploadOperation<'CompleteMult
     storageClass: upload.storageClass,
     ownerProjectId: upload.ownerProjectId,
     acl: upload.acl,
+    uploaderUserId: upload.uploaderUserId,
     data: { kind: 'parts', parts },
   };
   if (!(await ctx.services.meta.completeUpload(uploadId, object))) throw errors.noSuchUpload(uploadId);

@@ -88,6 +88,7 @@ export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Re
     checksum: body.checksum ? { ...body.checksum, type: 'FULL_OBJECT' } : undefined,
     ownerProjectId: bucket.projectId,
     acl,
+    uploaderUserId: ctx.credential?.userId ?? undefined,
     data: objectData(body),
   };
   try {
@@ -155,9 +156,17 @@ function planRead(ctx: ObjectOperation<'GetObject' | 'HeadObject'>, object: Obje
   return { status: 200, headers };
 }
 
+/** Who stored the object, by user name: Aitta's own header (Allas cannot tell). */
+async function addUploader(ctx: RequestContext, object: ObjectRecord, headers: ResponseHeaders): Promise<void> {
+  if (object.uploaderUserId === undefined) return;
+  const user = await ctx.services.meta.getUser(object.uploaderUserId);
+  if (user) headers['x-aitta-uploaded-by'] = user.name;
+}
+
 export async function getObject(ctx: ObjectOperation<'GetObject'>): Promise<S3Response> {
   const object = await readableObject(ctx, ctx.op.bucket, ctx.op.key);
   const plan = planRead(ctx, object);
+  await addUploader(ctx, object, plan.headers);
   if (plan.status === 304) return emptyResponse(304, plan.headers);
   return { status: plan.status, headers: plan.headers, body: objectBody(ctx.services.blobs, object, plan.range) };
 }
@@ -165,6 +174,7 @@ export async function getObject(ctx: ObjectOperation<'GetObject'>): Promise<S3Re
 export async function headObject(ctx: ObjectOperation<'HeadObject'>): Promise<S3Response> {
   const object = await readableObject(ctx, ctx.op.bucket, ctx.op.key);
   const plan = planRead(ctx, object);
+  await addUploader(ctx, object, plan.headers);
   return emptyResponse(plan.status, plan.headers);
 }
 
