@@ -4,7 +4,9 @@
 // small ring of shared memory slots and carries on with the socket and the
 // file, while a worker (one per core, shared round-robin) hashes each filled
 // slot and hands it back. The ring bounds memory per stream and allocates
-// nothing per chunk; when every slot is full, the writer waits.
+// nothing per chunk; when every slot is full, the writer waits. Rings are
+// reused: a worker frees shared memory only when it next collects garbage,
+// which an idle worker may not do for a long time.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +14,8 @@ import type { HashAlgorithm, HashReply, HashRequest } from './hash-worker.js';
 
 const SLOT_BYTES = 1024 * 1024;
 const SLOTS = 8;
+const MAX_SPARE_RINGS = 8;
+const spareRings: SharedArrayBuffer[] = [];
 
 interface StreamState {
   onFreed(slot: number): void;
@@ -65,7 +69,7 @@ function pickWorker(): HashWorker {
 export class OffThreadHash {
   private readonly worker = pickWorker();
   private readonly id = ++nextId;
-  private readonly ring = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  private readonly ring = spareRings.pop() ?? new SharedArrayBuffer(SLOTS * SLOT_BYTES);
   private readonly free: number[] = Array.from({ length: SLOTS }, (_, i) => i);
   /** The slot being filled and how much of it is. */
   private slot: number | undefined;
@@ -80,7 +84,10 @@ export class OffThreadHash {
         this.slotFreed?.();
         this.slotFreed = undefined;
       },
-      onDigest: (digest) => this.digestReady?.(digest),
+      onDigest: (digest) => {
+        this.release();
+        this.digestReady?.(digest);
+      },
     });
     this.worker.post({ id: this.id, start: algorithm, ring: this.ring, slotBytes: SLOT_BYTES });
   }
@@ -111,6 +118,12 @@ export class OffThreadHash {
   discard(): void {
     this.worker.remove(this.id);
     this.worker.post({ id: this.id, discard: true });
+    // Slots the worker has yet to read belong to the abandoned digest only.
+    this.release();
+  }
+
+  private release(): void {
+    if (spareRings.length < MAX_SPARE_RINGS) spareRings.push(this.ring);
   }
 
   /** Copies from `offset` into free slots, sending each one filled; returns how far it got. */
