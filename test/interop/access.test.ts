@@ -257,6 +257,20 @@ describe('access control', () => {
     assert.equal(await body(client(server, owner), 'my_fishbucket', 'bigfish'), 'big');
   });
 
+  it('makes a bucket listable by anyone with setacl --acl-public, and private again with --acl-private', async () => {
+    const listing = `${server.endpoint}/my_fishbucket/`;
+    assert.equal(await curlStatus(listing), '403');
+    const pub = await s3cmd.run(['setacl', '--acl-public', 's3://my_fishbucket']);
+    assert.equal(pub.stdout.trim(), 's3://my_fishbucket/: ACL set to Public');
+    assert.equal(await curlStatus(listing), '200');
+    assert.match((await run('curl', ['-s', listing])).stdout, /<Key>fishes\/salmon.jpg<\/Key>/);
+    const info = await s3cmd.run(['info', 's3://my_fishbucket']);
+    assert.match(info.stdout, /^ {3}ACL: {7}\*anon\*: READ$/m);
+    const priv = await s3cmd.run(['setacl', '--acl-private', 's3://my_fishbucket']);
+    assert.equal(priv.stdout.trim(), 's3://my_fishbucket/: ACL set to Private');
+    assert.equal(await curlStatus(listing), '403');
+  });
+
   it('refuses grants to unknown projects with InvalidArgument', async () => {
     const result = await s3cmd.run(['setacl', '--acl-grant=read:0123456789abcdef0123456789abcdef', 's3://my_fishbucket']);
     assert.notEqual(result.code, 0);
