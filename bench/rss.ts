@@ -1,9 +1,8 @@
 // Peak resident memory of a server process, and of any processes it forks,
 // sampled from /proc every 100 ms. For a single process the kernel's own
-// high-water mark (VmHWM) is used too, so a spike between samples still counts;
-// a window (e.g. one large upload) resets that mark through clear_refs.
+// high-water mark (VmHWM) is used too, so a spike between samples still counts.
 
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 
 const SAMPLE_MS = 100;
 const MAX_TREE = 64;
@@ -44,8 +43,6 @@ function processTree(root: number): number[] {
 export class RssSampler {
   private timer: NodeJS.Timeout | undefined;
   private peakKb = 0;
-  private windowKb = 0;
-  private windowHwmReset = false;
 
   constructor(private readonly pid: number) {}
 
@@ -59,31 +56,8 @@ export class RssSampler {
     const tree = processTree(this.pid);
     let kb = 0;
     for (const p of tree) kb += statusKb(p, "VmRSS");
-    if (tree.length === 1) {
-      this.peakKb = Math.max(this.peakKb, statusKb(this.pid, "VmHWM"));
-      if (this.windowHwmReset) this.windowKb = Math.max(this.windowKb, statusKb(this.pid, "VmHWM"));
-    }
+    if (tree.length === 1) this.peakKb = Math.max(this.peakKb, statusKb(this.pid, "VmHWM"));
     this.peakKb = Math.max(this.peakKb, kb);
-    this.windowKb = Math.max(this.windowKb, kb);
-  }
-
-  /** Starts measuring a new window; the whole-run peak keeps counting. */
-  beginWindow(): void {
-    this.sample();
-    try {
-      writeFileSync(`/proc/${this.pid}/clear_refs`, "5");
-      this.windowHwmReset = true;
-    } catch {
-      this.windowHwmReset = false;
-    }
-    this.windowKb = 0;
-    this.sample();
-  }
-
-  /** Peak MB (10^6 bytes) since beginWindow(). */
-  windowPeakMb(): number {
-    this.sample();
-    return (this.windowKb * 1024) / 1e6;
   }
 
   /** Peak MB (10^6 bytes) over the whole life of the sampler. */

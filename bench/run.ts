@@ -185,11 +185,23 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
     await client.request("DELETE", mpu, { timeoutMs: 60_000 }).catch(() => undefined);
 
     if (name === "aitta") {
-      const big = `/${BUCKETS.large}/rss-upload`;
-      sampler.beginWindow();
-      cells.set("upload.speed", await measure(`${name}: ${size(cfg.rssUploadBytes)} PUT MB/s`, () => w.largePut(client, big, buf, cfg.rssUploadBytes)));
-      cells.set("rss.upload", { kind: "num", value: sampler.windowPeakMb() });
-      await client.request("DELETE", big, { timeoutMs: 60_000 }).catch(() => undefined);
+      // On a fresh server: memory the earlier phases left resident (the
+      // allocator keeps it) would otherwise be counted against the upload.
+      const fresh = await startServer(name, `${dataDir}-rss`);
+      const freshSampler = new RssSampler(fresh.pid);
+      freshSampler.start();
+      const freshClient = new S3Client({ host: fresh.host, port: fresh.port, ...CREDENTIALS, region: "us-east-1", maxSockets: 1 });
+      try {
+        expectOk(`CreateBucket ${BUCKETS.large}`, await freshClient.request("PUT", `/${BUCKETS.large}`, { read: "text", timeoutMs: 30_000 }));
+        const big = `/${BUCKETS.large}/rss-upload`;
+        cells.set("upload.speed", await measure(`${name}: ${size(cfg.rssUploadBytes)} PUT MB/s`, () => w.largePut(freshClient, big, buf, cfg.rssUploadBytes)));
+        cells.set("rss.upload", { kind: "num", value: freshSampler.peakMb() });
+      } finally {
+        freshSampler.stop();
+        freshClient.close();
+        await fresh.stop();
+        await rm(`${dataDir}-rss`, { recursive: true, force: true });
+      }
     }
   } catch (err) {
     log(`${name}: stopped early: ${reason(err)}`);
@@ -226,7 +238,7 @@ function rows(cfg: Config, writeCeiling: Cell): MetricRow[] {
     { id: "multipart", label: `${L} multipart, ${size(cfg.partBytes)} parts ×${cfg.partsInFlight}`, unit: "MB/s", ...(ofCeiling && { target: ofCeiling }) },
     { id: "rss.run", label: "peak server RSS, whole run", unit: "MB" },
     { id: "upload.speed", label: `${size(cfg.rssUploadBytes)} single PUT (Aitta only)`, unit: "MB/s" },
-    { id: "rss.upload", label: `peak RSS during ${size(cfg.rssUploadBytes)} PUT`, unit: "MB", target: { op: "<", value: 200 } },
+    { id: "rss.upload", label: `peak RSS during ${size(cfg.rssUploadBytes)} PUT (fresh server)`, unit: "MB", target: { op: "<", value: 200 } },
   ];
 }
 
