@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,9 +22,9 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { awsCli, awsEnv, awsJson, pythonJson } from '../helpers/aws.js';
 import { createS3cmd, type S3cmd } from '../helpers/s3cmd.js';
+import { sdkClient } from '../helpers/sdk-client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -37,14 +36,7 @@ interface Keys {
 }
 
 function client(server: TestServer, keys: Keys, localAddress = '127.0.0.1'): S3Client {
-  return new S3Client({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ localAddress }) }),
-  });
+  return sdkClient(server, { keys, localAddress });
 }
 
 async function denied(promise: Promise<unknown>): Promise<void> {

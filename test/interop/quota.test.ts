@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand } from '@aws-sdk/client-s3';
+import { sdkClient } from '../helpers/sdk-client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -39,13 +40,7 @@ describe('byte quota', () => {
     const projectName = /project_\d+/.exec((await admin('project', 'list')).stdout)![0];
     await admin('quota', 'set', projectName, '--bytes', '1MiB');
     server = await startServer({ dataDir, credentials });
-    s3 = new S3Client({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: server.accessKey, secretAccessKey: server.secretKey },
-      maxAttempts: 1,
-    });
+    s3 = sdkClient(server);
     await s3.send(new CreateBucketCommand({ Bucket: 'quota' }));
   });
 

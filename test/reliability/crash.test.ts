@@ -10,18 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { sdkClient } from '../helpers/sdk-client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-
-function client(server: TestServer): S3Client {
-  return new S3Client({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKey, secretAccessKey: server.secretKey },
-    maxAttempts: 1,
-  });
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
@@ -45,7 +36,7 @@ describe('crash during writes', () => {
   });
 
   it('keeps every acknowledged object whole and leaves nothing half-written', async () => {
-    const s3 = client(server);
+    const s3 = sdkClient(server);
     await s3.send(new CreateBucketCommand({ Bucket: 'crash' }));
     // Each key gets several versions of different sizes, inline and blob-backed.
     const sent = new Map<string, Set<string>>();
@@ -75,7 +66,7 @@ describe('crash during writes', () => {
     await server.stop();
     const credentials = { accessKey: server.accessKey, secretKey: server.secretKey };
     server = await startServer({ dataDir, credentials, env: { AITTA_GC_GRACE_SECONDS: '0', AITTA_GC_INTERVAL_SECONDS: '0.2' } });
-    const s3again = client(server);
+    const s3again = sdkClient(server);
     const listed = await s3again.send(new ListObjectsV2Command({ Bucket: 'crash' }));
     const keys = (listed.Contents ?? []).map((o) => o.Key!);
     for (const key of acknowledged.keys()) assert.ok(keys.includes(key), `acknowledged ${key} survived`);
