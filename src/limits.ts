@@ -30,6 +30,9 @@ export const MAX_PRESIGN_V4_SECONDS = 7 * 24 * 3600;
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** Tags per object (S3 UG, Categorizing your storage using tags). */
 export const MAX_OBJECT_TAGS = 10;
+/** Tag key and value lengths in Unicode characters (S3 UG, Categorizing your storage using tags). */
+export const MAX_TAG_KEY_CHARS = 128;
+export const MAX_TAG_VALUE_CHARS = 256;
 /** "Bucket policies are limited to 20 KB in size" (S3 UG, Adding a bucket policy); counted without whitespace. */
 export const MAX_BUCKET_POLICY_BYTES = 20 * 1024;
 /** Bucket names: 3..63 characters (S3 UG, Bucket naming rules). */

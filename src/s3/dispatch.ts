@@ -12,6 +12,7 @@ import { listObjects, listObjectsV2 } from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
 import * as policy from './handlers/policy.js';
+import * as tagging from './handlers/tagging.js';
 
 type Ctx<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -44,6 +45,9 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'DeleteObject': return objects.deleteObject(ctx as Ctx<'DeleteObject'>);
     case 'GetObjectAcl': return acl.getObjectAcl(ctx as Ctx<'GetObjectAcl'>);
     case 'PutObjectAcl': return acl.putObjectAcl(ctx as Ctx<'PutObjectAcl'>);
+    case 'GetObjectTagging': return tagging.getObjectTagging(ctx as Ctx<'GetObjectTagging'>);
+    case 'PutObjectTagging': return tagging.putObjectTagging(ctx as Ctx<'PutObjectTagging'>);
+    case 'DeleteObjectTagging': return tagging.deleteObjectTagging(ctx as Ctx<'DeleteObjectTagging'>);
     case 'CreateMultipartUpload': return multipart.createMultipartUpload(ctx as Ctx<'CreateMultipartUpload'>);
     case 'UploadPart': return multipart.uploadPart(ctx as Ctx<'UploadPart'>);
     case 'UploadPartCopy': return uploadPartCopy(ctx as Ctx<'UploadPartCopy'>);

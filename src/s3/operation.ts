@@ -39,6 +39,9 @@ export type Operation =
   | ObjectOp<'DeleteObject'>
   | ObjectOp<'GetObjectAcl'>
   | ObjectOp<'PutObjectAcl'>
+  | ObjectOp<'GetObjectTagging'>
+  | ObjectOp<'PutObjectTagging'>
+  | ObjectOp<'DeleteObjectTagging'>
   | ObjectOp<'CreateMultipartUpload'>
   | (UploadOp<'UploadPart'> & { partNumber: number })
   | (UploadOp<'UploadPartCopy'> & { partNumber: number; source: CopySource })

@@ -27,6 +27,12 @@ describe('router', () => {
     assert.deepEqual(op('POST', '/b/k?uploadId=u'), { type: 'CompleteMultipartUpload', bucket: 'b', key: 'k', uploadId: 'u' });
     assert.deepEqual(op('DELETE', '/b/k?uploadId=u'), { type: 'AbortMultipartUpload', bucket: 'b', key: 'k', uploadId: 'u' });
     assert.deepEqual(op('GET', '/b/k?uploadId=u'), { type: 'ListParts', bucket: 'b', key: 'k', uploadId: 'u' });
+    assert.deepEqual(op('GET', '/b/k?tagging'), { type: 'GetObjectTagging', bucket: 'b', key: 'k' });
+    assert.deepEqual(op('PUT', '/b/k?tagging'), { type: 'PutObjectTagging', bucket: 'b', key: 'k' });
+    assert.deepEqual(op('DELETE', '/b/k?tagging'), { type: 'DeleteObjectTagging', bucket: 'b', key: 'k' });
+    assert.deepEqual(op('PUT', '/b/k?acl'), { type: 'PutObjectAcl', bucket: 'b', key: 'k' });
+    assert.deepEqual(op('PUT', '/b?policy'), { type: 'PutBucketPolicy', bucket: 'b' });
+    assert.deepEqual(op('GET', '/b?policyStatus'), { type: 'GetBucketPolicyStatus', bucket: 'b' });
   });
 
   it('tells copies from puts by x-amz-copy-source', () => {

@@ -18,7 +18,7 @@ export interface Routed {
 const UNSUPPORTED_SUBRESOURCES = [
   'accelerate', 'analytics', 'encryption', 'intelligent-tiering', 'inventory', 'legal-hold', 'logging',
   'metrics', 'notification', 'object-lock', 'ownershipControls', 'publicAccessBlock', 'replication',
-  'restore', 'retention', 'select', 'tagging', 'torrent', 'versions', 'website', 'attributes',
+  'restore', 'retention', 'select', 'torrent', 'versions', 'website', 'attributes',
 ];
 
 function invalidUri(): S3Error {
@@ -104,7 +104,7 @@ function unsupported(query: URLSearchParams): string | undefined {
 }
 
 function bucketOperation(method: string, bucket: string, query: URLSearchParams): Operation {
-  const sub = unsupported(query);
+  const sub = unsupported(query) ?? (query.has('tagging') ? 'tagging' : undefined);
   if (sub) throw errors.notImplemented(`?${sub}`);
   switch (method) {
     case 'GET':
@@ -147,12 +147,14 @@ function objectOperation(method: string, bucket: string, key: string, query: URL
   switch (method) {
     case 'GET':
       if (query.has('acl')) return { type: 'GetObjectAcl', bucket, key };
+      if (query.has('tagging')) return { type: 'GetObjectTagging', bucket, key };
       if (uploadId !== undefined) return { type: 'ListParts', bucket, key, uploadId };
       return { type: 'GetObject', bucket, key, partNumber: partNumberOf(query) };
     case 'HEAD':
       return { type: 'HeadObject', bucket, key, partNumber: partNumberOf(query) };
     case 'PUT': {
       if (query.has('acl')) return { type: 'PutObjectAcl', bucket, key };
+      if (query.has('tagging')) return { type: 'PutObjectTagging', bucket, key };
       if (uploadId !== undefined || query.has('partNumber')) {
         const partNumber = partNumberOf(query);
         if (uploadId === undefined || partNumber === undefined) {
@@ -172,6 +174,7 @@ function objectOperation(method: string, bucket: string, key: string, query: URL
       break;
     case 'DELETE':
       if (uploadId !== undefined) return { type: 'AbortMultipartUpload', bucket, key, uploadId };
+      if (query.has('tagging')) return { type: 'DeleteObjectTagging', bucket, key };
       return { type: 'DeleteObject', bucket, key };
   }
   throw errors.methodNotAllowed(method, 'OBJECT');

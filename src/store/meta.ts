@@ -153,6 +153,8 @@ export interface ObjectRecord {
   acl?: Grant[];
   /** The user whose credential stored the object (Allas cannot tell; Aitta records it). */
   uploaderUserId?: string;
+  /** Object tags (key -> value), at most MAX_OBJECT_TAGS. */
+  tags?: Record<string, string>;
   data: ObjectData;
 }
 
@@ -203,6 +205,8 @@ export interface UploadRecord {
   acl?: Grant[];
   /** The user who started the upload. */
   uploaderUserId?: string;
+  /** The tags the completed object gets. */
+  tags?: Record<string, string>;
 }
 
 export interface PartRecord extends StoredPart {
@@ -302,6 +306,8 @@ export interface MetaStore {
   setBucketAcl(name: string, acl: Grant[]): Promise<boolean>;
   /** Replaces an object's ACL grants; false if the object does not exist. */
   setObjectAcl(bucket: string, key: string, acl: Grant[]): Promise<boolean>;
+  /** Replaces an object's tags; false if the object does not exist. */
+  setObjectTags(bucket: string, key: string, tags: Record<string, string>): Promise<boolean>;
   /** The project's buckets in name order. */
   listBuckets(projectId: string): Promise<Bucket[]>;
   /** Deletes an empty bucket (its unfinished uploads are aborted with it). */

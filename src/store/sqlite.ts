@@ -297,6 +297,7 @@ interface ObjectAttrs {
   /** Absent in objects stored before ACLs existed (private). */
   acl?: Grant[];
   uploaderUserId?: string;
+  tags?: Record<string, string>;
 }
 
 interface UploadRow {
@@ -316,6 +317,7 @@ interface UploadAttrs {
   userMetadata: Record<string, string>;
   acl?: Grant[];
   uploaderUserId?: string;
+  tags?: Record<string, string>;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
 }
@@ -478,6 +480,7 @@ function toObject(row: ObjectRow): ObjectRecord {
   if (attrs.checksum !== undefined) object.checksum = attrs.checksum;
   if (attrs.acl !== undefined && attrs.acl.length > 0) object.acl = attrs.acl;
   if (attrs.uploaderUserId !== undefined) object.uploaderUserId = attrs.uploaderUserId;
+  if (attrs.tags !== undefined && Object.keys(attrs.tags).length > 0) object.tags = attrs.tags;
   if (attrs.partsCount !== undefined) object.partsCount = attrs.partsCount;
   return object;
 }
@@ -497,6 +500,7 @@ function toUpload(row: UploadRow): UploadRecord {
   };
   if (attrs.acl !== undefined && attrs.acl.length > 0) upload.acl = attrs.acl;
   if (attrs.uploaderUserId !== undefined) upload.uploaderUserId = attrs.uploaderUserId;
+  if (attrs.tags !== undefined && Object.keys(attrs.tags).length > 0) upload.tags = attrs.tags;
   if (attrs.checksumAlgorithm !== undefined) upload.checksumAlgorithm = attrs.checksumAlgorithm;
   if (attrs.checksumType !== undefined) upload.checksumType = attrs.checksumType;
   return upload;
@@ -960,11 +964,20 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   setObjectAcl(bucket: string, key: string, acl: Grant[]): Promise<boolean> {
+    return this.patchObjectAttrs(bucket, key, { acl });
+  }
+
+  setObjectTags(bucket: string, key: string, tags: Record<string, string>): Promise<boolean> {
+    return this.patchObjectAttrs(bucket, key, { tags });
+  }
+
+  /** Changes some of an object's attributes in place (its data and ETag stay). */
+  private patchObjectAttrs(bucket: string, key: string, patch: Partial<ObjectAttrs>): Promise<boolean> {
     return this.write(() => {
       const row = this.sql.getObjectAttrs.get(bucket, key);
       if (row === undefined) return false;
       const attrs = JSON.parse(row.attrs) as ObjectAttrs;
-      this.sql.setObjectAttrs.run(JSON.stringify({ ...attrs, acl }), bucket, key);
+      this.sql.setObjectAttrs.run(JSON.stringify({ ...attrs, ...patch }), bucket, key);
       return true;
     });
   }
@@ -1047,6 +1060,7 @@ export class SqliteMetaStore implements MetaStore {
         checksumType: upload.checksumType,
         acl: upload.acl,
         uploaderUserId: upload.uploaderUserId,
+        tags: upload.tags,
       };
       this.sql.insertUpload.run(
         upload.uploadId,
@@ -1284,6 +1298,7 @@ export class SqliteMetaStore implements MetaStore {
       partsCount: object.partsCount,
       acl: object.acl,
       uploaderUserId: object.uploaderUserId,
+      tags: object.tags,
     };
     let parts: string | null = null;
     let bodyId: number | bigint | null = null;

@@ -16,7 +16,7 @@ import type { CopySource, Operation } from '../operation.js';
 import { parseCopySourceRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
 import { document, el, isoDate } from '../xml.js';
-import { checksumHeaders, objectData, requestedObjectAcl } from './objects.js';
+import { checksumHeaders, objectData, requestedObjectAcl, requestedTags } from './objects.js';
 import { findUpload, storePart } from './multipart.js';
 import type { ChecksumAlgorithm } from '../../checksum-types.js';
 
@@ -85,6 +85,11 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
   await ctx.services.meta.checkQuota({ bucket: bucketName, key, size: sourceObj.size });
   const requested = algorithmHeader(ctx, 'x-amz-checksum-algorithm');
   const acl = await requestedObjectAcl(ctx, bucket.projectId);
+  const tagDirective = (header(ctx.headers, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (tagDirective !== 'COPY' && tagDirective !== 'REPLACE') {
+    throw errors.invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', tagDirective);
+  }
+  const tags = tagDirective === 'REPLACE' ? requestedTags(ctx) : sourceObj.tags;
   const base = {
     bucket: bucketName,
     key,
@@ -93,6 +98,7 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
     ownerProjectId: bucket.projectId,
     acl,
     uploaderUserId: ctx.credential?.userId ?? undefined,
+    tags,
   };
   let object: ObjectRecord;
   if (requested === undefined || requested === sourceObj.checksum?.algorithm) {

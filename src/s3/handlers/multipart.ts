@@ -16,7 +16,7 @@ import type { Operation } from '../operation.js';
 import { OwnerNames, ownerXml } from '../owner.js';
 import { requireBucket } from '../require-bucket.js';
 import { children, document, el, isoDate, parseXml, readSmallBody, text } from '../xml.js';
-import { checksumHeaders, requestedObjectAcl } from './objects.js';
+import { checksumHeaders, requestedObjectAcl, requestedTags } from './objects.js';
 
 type UploadOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -61,6 +61,7 @@ export async function createMultipartUpload(ctx: UploadOperation<'CreateMultipar
     ownerProjectId: bucket.projectId,
     acl: await requestedObjectAcl(ctx, bucket.projectId),
     uploaderUserId: ctx.credential?.userId ?? undefined,
+    tags: requestedTags(ctx),
   };
   await ctx.services.meta.createUpload(upload);
   const headers: Record<string, string> = {};
@@ -213,6 +214,7 @@ export async function completeMultipartUpload(ctx: UploadOperation<'CompleteMult
     ownerProjectId: upload.ownerProjectId,
     acl: upload.acl,
     uploaderUserId: upload.uploaderUserId,
+    tags: upload.tags,
     data: { kind: 'parts', parts },
   };
   if (!(await ctx.services.meta.completeUpload(uploadId, object))) throw errors.noSuchUpload(uploadId);

@@ -5,6 +5,7 @@ import { S3Error, errors } from '../../errors.js';
 import { MAX_PUT_OBJECT_BYTES } from '../../limits.js';
 import type { Grant, ObjectData, ObjectRecord } from '../../store/meta.js';
 import { aclFromHeaders, normaliseAcl } from '../acl.js';
+import { tagsFromHeader, type Tags } from '../tagging.js';
 import { checkReadConditions } from '../conditions.js';
 import { emptyResponse, header, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
 import { discard, ingestBody, type IngestedBody } from '../ingest.js';
@@ -59,6 +60,12 @@ export function objectData(body: IngestedBody): ObjectData {
   return { kind: 'parts', parts: [{ partNumber: 1, blobId: body.data.blobId, size: body.size, etag: body.md5, checksum: body.checksum?.value }] };
 }
 
+/** The tags a new object gets from x-amz-tagging. */
+export function requestedTags(ctx: RequestContext): Tags | undefined {
+  const value = header(ctx.headers, 'x-amz-tagging');
+  return value === undefined ? undefined : tagsFromHeader(value);
+}
+
 /** The ACL a new object gets from x-amz-acl / x-amz-grant-* (none: private). */
 export async function requestedObjectAcl(ctx: RequestContext, ownerProjectId: string): Promise<Grant[] | undefined> {
   const acl = aclFromHeaders(ctx.headers);
@@ -72,6 +79,7 @@ export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Re
   const metadata = parseObjectMetadata(ctx.headers);
   const { meta } = ctx.services;
   const acl = await requestedObjectAcl(ctx, bucket.projectId);
+  const tags = requestedTags(ctx);
   if (header(ctx.headers, 'if-none-match') !== undefined || header(ctx.headers, 'if-match') !== undefined) {
     checkWriteConditions(ctx, await meta.getObject(bucketName, key), key);
   }
@@ -89,6 +97,7 @@ export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Re
     ownerProjectId: bucket.projectId,
     acl,
     uploaderUserId: ctx.credential?.userId ?? undefined,
+    tags,
     data: objectData(body),
   };
   try {
@@ -144,6 +153,8 @@ function planRead(ctx: ObjectOperation<'GetObject' | 'HeadObject'>, object: Obje
     if (!ctx.credential) throw errors.invalidRequest('Request specific response headers cannot be used for anonymous GET requests.');
     headers[name] = value;
   }
+  const tagCount = Object.keys(object.tags ?? {}).length;
+  if (tagCount > 0) headers['x-amz-tagging-count'] = tagCount;
   if (header(ctx.headers, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && !range) {
     Object.assign(headers, checksumHeaders(object));
   }
