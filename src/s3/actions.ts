@@ -4,6 +4,7 @@
 import type { ContextValue } from '../access/policy-eval.js';
 import { header, type RequestContext } from './context.js';
 import type { OperationType } from './operation.js';
+import { tagsFromHeader } from './tagging.js';
 
 const ACTIONS: Record<OperationType, string> = {
   ListBuckets: 's3:ListAllMyBuckets',
@@ -59,6 +60,12 @@ export function conditionContext(ctx: RequestContext): Record<string, ContextVal
     'aws:Referer': header(ctx.headers, 'referer'),
     's3:x-amz-acl': header(ctx.headers, 'x-amz-acl'),
   };
+  const tagging = header(ctx.headers, 'x-amz-tagging');
+  if (tagging !== undefined) {
+    const tags = tagsFromHeader(tagging);
+    for (const [tag, value] of Object.entries(tags)) context[`s3:RequestObjectTag/${tag}`] = value;
+    context['aws:TagKeys'] = Object.keys(tags);
+  }
   if (ctx.op.type === 'ListObjects' || ctx.op.type === 'ListObjectsV2') {
     const { query } = ctx.target;
     context['s3:prefix'] = query.get('prefix') ?? '';

@@ -21,13 +21,19 @@ export async function requireBucket(ctx: RequestContext, name: string, access: B
 }
 
 /** Checks one more action on an already loaded bucket (e.g. each key of a DeleteObjects). */
-export function authorizeOn(ctx: RequestContext, bucket: Bucket, access: BucketAccess = {}): Promise<void> {
+export async function authorizeOn(ctx: RequestContext, bucket: Bucket, access: BucketAccess = {}): Promise<void> {
   const key = access.key ?? ('key' in ctx.op ? ctx.op.key : undefined);
+  const context = conditionContext(ctx);
+  if (bucket.policy !== undefined && key !== undefined) {
+    // Only a policy can ask about the object's tags (s3:ExistingObjectTag/<key>).
+    const existing = await ctx.services.meta.getObject(bucket.name, key);
+    for (const [tag, value] of Object.entries(existing?.tags ?? {})) context[`s3:ExistingObjectTag/${tag}`] = value;
+  }
   return authorize(ctx.services.meta, {
     credential: ctx.credential,
     bucket,
     action: access.action ?? actionOf(ctx.op.type),
     key,
-    context: conditionContext(ctx),
+    context,
   });
 }

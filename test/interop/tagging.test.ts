@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CopyObjectCommand, CreateBucketCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteBucketPolicyCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { awsCli, awsEnv, awsJson, type AwsEnv } from '../helpers/aws.js';
 import { createS3cmd, type S3cmd } from '../helpers/s3cmd.js';
 import { sdkClient } from '../helpers/sdk-client.js';
@@ -70,5 +80,30 @@ describe('object tagging', () => {
     await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'tagged', Key: 'long', Body: 'x', Tagging: `${'k'.repeat(129)}=v` })), invalid);
     await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'tagged', Key: 'aws', Body: 'x', Tagging: 'aws:reserved=v' })), invalid);
     await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'tagged', Key: 'too-many' })), (e: unknown) => e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404);
+  });
+
+  it('lets a bucket policy decide by an object\'s tags (s3:ExistingObjectTag)', async () => {
+    const s3 = sdkClient(server);
+    await s3.send(new PutObjectCommand({ Bucket: 'tagged', Key: 'secret', Body: 's', Tagging: 'classification=secret' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'tagged', Key: 'open', Body: 'o', Tagging: 'classification=open' }));
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::tagged/*',
+          Condition: { StringEquals: { 's3:ExistingObjectTag/classification': 'secret' } },
+        },
+      ],
+    });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'tagged', Policy: policy }));
+    try {
+      await assert.rejects(s3.send(new GetObjectCommand({ Bucket: 'tagged', Key: 'secret' })), (e: unknown) => e instanceof S3ServiceException && e.name === 'AccessDenied');
+      assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'tagged', Key: 'open' }))).Body!.transformToString(), 'o');
+    } finally {
+      await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'tagged' }));
+    }
   });
 });
