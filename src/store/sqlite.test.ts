@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { S3Error } from '../errors.js';
 import type { ListPage, ObjectRecord, StoredPart, UploadRecord } from './meta.js';
-import { SqliteMetaStore, compareKeys, successor } from './sqlite.js';
+import { compareKeys, successor } from './listing-walk.js';
+import { SqliteMetaStore } from './sqlite.js';
 
 const dirs: string[] = [];
 after(() => {
