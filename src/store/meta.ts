@@ -97,14 +97,20 @@ export interface Grant {
   permission: Permission;
 }
 
-export interface Bucket {
+/**
+ * A bucket's configurations stored as text: the policy as its owner sent it
+ * (validated JSON), and the others as the JSON their module produced from a
+ * validated document (s3/bucket-tagging.ts, s3/cors.ts, lifecycle/).
+ */
+export const BUCKET_CONFIGS = ['policy', 'tags', 'cors', 'lifecycle'] as const;
+export type BucketConfig = (typeof BUCKET_CONFIGS)[number];
+
+export interface Bucket extends Partial<Record<BucketConfig, string>> {
   name: string;
   projectId: string;
   /** The LocationConstraint given at creation ('' when none was given). */
   region: string;
   createdAt: Date;
-  /** The bucket policy as its owner sent it (validated JSON), if one is set. */
-  policy?: string;
   /** Grants besides the owner's FULL_CONTROL (none: private). */
   acl?: Grant[];
 }
@@ -300,8 +306,8 @@ export interface MetaStore {
    */
   createBucket(bucket: Bucket): Promise<Bucket | undefined>;
   getBucket(name: string): Promise<Bucket | undefined>;
-  /** Sets (or with undefined removes) the bucket's policy; false if the bucket does not exist. */
-  setBucketPolicy(name: string, policy: string | undefined): Promise<boolean>;
+  /** Sets (or with undefined removes) one of the bucket's configurations; false if the bucket does not exist. */
+  setBucketConfig(name: string, config: BucketConfig, value: string | undefined): Promise<boolean>;
   /** Replaces the bucket's ACL grants; false if the bucket does not exist. */
   setBucketAcl(name: string, acl: Grant[]): Promise<boolean>;
   /** Replaces an object's ACL grants; false if the object does not exist. */

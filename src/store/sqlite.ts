@@ -16,8 +16,10 @@ import { startAfter, walk, type RangeScan } from './listing-walk.js';
 import type { ChecksumAlgorithm } from '../checksum-types.js';
 import { errors } from '../errors.js';
 import { DEFAULT_BUCKET_MAX_OBJECTS, DEFAULT_PROJECT_MAX_BUCKETS, DEFAULT_PROJECT_MAX_BYTES } from '../limits.js';
+import { BUCKET_CONFIGS } from './meta.js';
 import type {
   Bucket,
+  BucketConfig,
   Grant,
   Credential,
   ListPage,
@@ -161,6 +163,12 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE buckets ADD COLUMN policy TEXT;
   ALTER TABLE buckets ADD COLUMN acl TEXT NOT NULL DEFAULT '[]';
   `,
+  // 4: the other bucket configurations, each the JSON its feature module validated (NULL: none set).
+  `
+  ALTER TABLE buckets ADD COLUMN tags TEXT;
+  ALTER TABLE buckets ADD COLUMN cors TEXT;
+  ALTER TABLE buckets ADD COLUMN lifecycle TEXT;
+  `,
 ];
 
 /** Most writes applied in one transaction; the rest wait for the next turn so one commit never grows without bound. */
@@ -243,6 +251,9 @@ interface BucketRow {
   created_at: number;
   policy: string | null;
   acl: string;
+  tags: string | null;
+  cors: string | null;
+  lifecycle: string | null;
 }
 
 interface UserRow {
@@ -288,6 +299,8 @@ interface QueuedWrite {
   reject: (error: unknown) => void;
 }
 
+const BUCKET_COLUMNS = `name, project_id, region, created_at, acl, ${BUCKET_CONFIGS.join(', ')}`;
+
 function toBucket(row: BucketRow): Bucket {
   const bucket: Bucket = {
     name: row.name,
@@ -297,7 +310,10 @@ function toBucket(row: BucketRow): Bucket {
   };
   const acl = JSON.parse(row.acl) as Grant[];
   if (acl.length > 0) bucket.acl = acl;
-  if (row.policy !== null) bucket.policy = row.policy;
+  for (const name of BUCKET_CONFIGS) {
+    const value = row[name];
+    if (value !== null) bucket[name] = value;
+  }
   return bucket;
 }
 
@@ -527,14 +543,16 @@ function prepareStatements(db: Database.Database) {
     insertBucket: p(
       'INSERT INTO buckets (name, project_id, region, created_at, acl) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
     ),
-    getBucket: p<BucketRow>('SELECT name, project_id, region, created_at, policy, acl FROM buckets WHERE name = ?'),
-    setBucketPolicy: p('UPDATE buckets SET policy = ? WHERE name = ?'),
+    getBucket: p<BucketRow>(`SELECT ${BUCKET_COLUMNS} FROM buckets WHERE name = ?`),
+    setBucketConfig: Object.fromEntries(
+      BUCKET_CONFIGS.map((name) => [name, p(`UPDATE buckets SET ${name} = ? WHERE name = ?`)]),
+    ) as Record<BucketConfig, Database.Statement<unknown[], unknown>>,
     setBucketAcl: p('UPDATE buckets SET acl = ? WHERE name = ?'),
     getObjectAttrs: p<{ attrs: string }>('SELECT attrs FROM objects WHERE bucket = ? AND key = ?'),
     setObjectAttrs: p('UPDATE objects SET attrs = ? WHERE bucket = ? AND key = ?'),
     bucketExists: p('SELECT 1 FROM buckets WHERE name = ?'),
     listBuckets: p<BucketRow>(
-      'SELECT name, project_id, region, created_at, policy, acl FROM buckets WHERE project_id = ? ORDER BY name',
+      `SELECT ${BUCKET_COLUMNS} FROM buckets WHERE project_id = ? ORDER BY name`,
     ),
     deleteBucket: p('DELETE FROM buckets WHERE name = ?'),
     anyObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
@@ -877,8 +895,8 @@ export class SqliteMetaStore implements MetaStore {
     });
   }
 
-  setBucketPolicy(name: string, policy: string | undefined): Promise<boolean> {
-    return this.write(() => this.sql.setBucketPolicy.run(policy ?? null, name).changes > 0);
+  setBucketConfig(name: string, config: BucketConfig, value: string | undefined): Promise<boolean> {
+    return this.write(() => this.sql.setBucketConfig[config].run(value ?? null, name).changes > 0);
   }
 
   async listBuckets(projectId: string): Promise<Bucket[]> {

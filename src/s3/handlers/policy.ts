@@ -27,7 +27,7 @@ export async function putBucketPolicy(ctx: PolicyOperation<'PutBucketPolicy'>): 
   });
   const text = body.toString('utf8');
   parsePolicy(text, bucket);
-  if (!(await ctx.services.meta.setBucketPolicy(bucket, text))) throw errors.noSuchBucket(bucket);
+  if (!(await ctx.services.meta.setBucketConfig(bucket, 'policy', text))) throw errors.noSuchBucket(bucket);
   return emptyResponse(204);
 }
 
@@ -39,7 +39,7 @@ export async function getBucketPolicy(ctx: PolicyOperation<'GetBucketPolicy'>): 
 
 export async function deleteBucketPolicy(ctx: PolicyOperation<'DeleteBucketPolicy'>): Promise<S3Response> {
   await requireBucket(ctx, ctx.op.bucket);
-  await ctx.services.meta.setBucketPolicy(ctx.op.bucket, undefined);
+  await ctx.services.meta.setBucketConfig(ctx.op.bucket, 'policy', undefined);
   return emptyResponse(204);
 }
 
