@@ -31,7 +31,7 @@ export interface AccessRequest {
   action: string;
   /** The object key for object-level actions. */
   key?: string;
-  /** Condition keys of the request (aws:SourceIp, s3:prefix, ...). */
+  /** Condition keys of the request (aws:SourceIp, s3:prefix, ...); only read when the bucket has a policy. */
   context: Record<string, ContextValue>;
 }
 

@@ -23,9 +23,10 @@ export async function requireBucket(ctx: RequestContext, name: string, access: B
 /** Checks one more action on an already loaded bucket (e.g. each key of a DeleteObjects). */
 export async function authorizeOn(ctx: RequestContext, bucket: Bucket, access: BucketAccess = {}): Promise<void> {
   const key = access.key ?? ('key' in ctx.op ? ctx.op.key : undefined);
-  const context = conditionContext(ctx);
+  // Only a policy reads condition keys: requests to buckets without one skip building them.
+  const context = bucket.policy === undefined ? {} : conditionContext(ctx);
   if (bucket.policy !== undefined && key !== undefined) {
-    // Only a policy can ask about the object's tags (s3:ExistingObjectTag/<key>).
+    // s3:ExistingObjectTag/<key> needs the object's tags.
     const existing = await ctx.services.meta.getObject(bucket.name, key);
     for (const [tag, value] of Object.entries(existing?.tags ?? {})) context[`s3:ExistingObjectTag/${tag}`] = value;
   }
