@@ -30,6 +30,8 @@ export const MAX_PRESIGN_V4_SECONDS = 7 * 24 * 3600;
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** Tags per object (S3 UG, Categorizing your storage using tags). */
 export const MAX_OBJECT_TAGS = 10;
+/** Tags per bucket. */
+export const MAX_BUCKET_TAGS = 50;
 /** Tag key and value lengths in Unicode characters (S3 UG, Categorizing your storage using tags). */
 export const MAX_TAG_KEY_CHARS = 128;
 export const MAX_TAG_VALUE_CHARS = 256;

@@ -30,6 +30,9 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'PutBucketPolicy': return policy.putBucketPolicy(ctx as Ctx<'PutBucketPolicy'>);
     case 'DeleteBucketPolicy': return policy.deleteBucketPolicy(ctx as Ctx<'DeleteBucketPolicy'>);
     case 'GetBucketPolicyStatus': return policy.getBucketPolicyStatus(ctx as Ctx<'GetBucketPolicyStatus'>);
+    case 'GetBucketTagging': return tagging.getBucketTagging(ctx as Ctx<'GetBucketTagging'>);
+    case 'PutBucketTagging': return tagging.putBucketTagging(ctx as Ctx<'PutBucketTagging'>);
+    case 'DeleteBucketTagging': return tagging.deleteBucketTagging(ctx as Ctx<'DeleteBucketTagging'>);
     case 'GetBucketCors': return buckets.getBucketCors(ctx as Ctx<'GetBucketCors'>);
     case 'GetBucketLifecycle': return buckets.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
     case 'GetBucketRequestPayment': return buckets.getBucketRequestPayment(ctx as Ctx<'GetBucketRequestPayment'>);

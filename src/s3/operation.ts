@@ -24,6 +24,9 @@ export type Operation =
   | BucketOp<'PutBucketPolicy'>
   | BucketOp<'DeleteBucketPolicy'>
   | BucketOp<'GetBucketPolicyStatus'>
+  | BucketOp<'GetBucketTagging'>
+  | BucketOp<'PutBucketTagging'>
+  | BucketOp<'DeleteBucketTagging'>
   | BucketOp<'GetBucketCors'>
   | BucketOp<'GetBucketLifecycle'>
   | BucketOp<'GetBucketRequestPayment'>

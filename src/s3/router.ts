@@ -104,7 +104,7 @@ function unsupported(query: URLSearchParams): string | undefined {
 }
 
 function bucketOperation(method: string, bucket: string, query: URLSearchParams): Operation {
-  const sub = unsupported(query) ?? (query.has('tagging') ? 'tagging' : undefined);
+  const sub = unsupported(query);
   if (sub) throw errors.notImplemented(`?${sub}`);
   switch (method) {
     case 'GET':
@@ -112,6 +112,7 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('acl')) return { type: 'GetBucketAcl', bucket };
       if (query.has('policyStatus')) return { type: 'GetBucketPolicyStatus', bucket };
       if (query.has('policy')) return { type: 'GetBucketPolicy', bucket };
+      if (query.has('tagging')) return { type: 'GetBucketTagging', bucket };
       if (query.has('cors')) return { type: 'GetBucketCors', bucket };
       if (query.has('lifecycle')) return { type: 'GetBucketLifecycle', bucket };
       if (query.has('requestPayment')) return { type: 'GetBucketRequestPayment', bucket };
@@ -124,12 +125,14 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
     case 'PUT':
       if (query.has('policy')) return { type: 'PutBucketPolicy', bucket };
       if (query.has('acl')) return { type: 'PutBucketAcl', bucket };
+      if (query.has('tagging')) return { type: 'PutBucketTagging', bucket };
       if (query.has('cors') || query.has('lifecycle') || query.has('versioning') || query.has('requestPayment')) {
         throw errors.notImplemented([...query.keys()].join(','));
       }
       return { type: 'CreateBucket', bucket };
     case 'DELETE':
       if (query.has('policy')) return { type: 'DeleteBucketPolicy', bucket };
+      if (query.has('tagging')) return { type: 'DeleteBucketTagging', bucket };
       if (query.has('cors') || query.has('lifecycle')) throw errors.notImplemented([...query.keys()].join(','));
       return { type: 'DeleteBucket', bucket };
     case 'POST':

@@ -2,7 +2,7 @@
 // the Tagging XML document, validated with S3's limits and errors.
 
 import { S3Error, errors } from '../errors.js';
-import { MAX_OBJECT_TAGS, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS } from '../limits.js';
+import { MAX_BUCKET_TAGS, MAX_OBJECT_TAGS, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS } from '../limits.js';
 import { children, document, el, parseXml, text } from './xml.js';
 
 export type Tags = Record<string, string>;
@@ -11,9 +11,18 @@ function invalidTag(message: string): S3Error {
   return new S3Error('InvalidTag', 400, message);
 }
 
+/** What is tagged: objects and buckets have different limits on the number of tags. */
+export type TagTarget = 'object' | 'bucket';
+
+const TAG_COUNT_LIMITS: Record<TagTarget, { max: number; message: string }> = {
+  object: { max: MAX_OBJECT_TAGS, message: `Object tags cannot be greater than ${MAX_OBJECT_TAGS}` },
+  bucket: { max: MAX_BUCKET_TAGS, message: `Bucket tag count cannot be greater than ${MAX_BUCKET_TAGS}` },
+};
+
 /** Checks S3's rules and builds the tag map. */
-function validTags(pairs: Array<[string, string]>): Tags {
-  if (pairs.length > MAX_OBJECT_TAGS) throw invalidTag(`Object tags cannot be greater than ${MAX_OBJECT_TAGS}`);
+function validTags(pairs: Array<[string, string]>, target: TagTarget = 'object'): Tags {
+  const limit = TAG_COUNT_LIMITS[target];
+  if (pairs.length > limit.max) throw invalidTag(limit.message);
   const tags: Tags = {};
   for (const [key, value] of pairs) {
     if (key.length === 0 || [...key].length > MAX_TAG_KEY_CHARS) throw invalidTag(`The TagKey you have provided is invalid`);
@@ -31,7 +40,7 @@ export function tagsFromHeader(value: string): Tags {
   return validTags([...params.entries()]);
 }
 
-export function tagsFromXml(body: Buffer): Tags {
+export function tagsFromXml(body: Buffer, target: TagTarget = 'object'): Tags {
   const root = parseXml(body)['Tagging'];
   if (root === undefined) throw errors.malformedXml();
   const set = children(root, 'TagSet')[0];
@@ -43,6 +52,7 @@ export function tagsFromXml(body: Buffer): Tags {
       if (key === undefined || value === undefined) throw errors.malformedXml();
       return [key, value];
     }),
+    target,
   );
 }
 

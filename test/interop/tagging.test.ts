@@ -106,4 +106,20 @@ describe('object tagging', () => {
       await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'tagged' }));
     }
   });
+
+  it('sets, reads and deletes bucket tags with the aws CLI, with S3\'s 50-tag limit', async () => {
+    const bucketTags = () => awsJson<TagSet>(aws, ['s3api', 'get-bucket-tagging', '--bucket', 'tagged']);
+    const missing = await awsCli(aws, ['s3api', 'get-bucket-tagging', '--bucket', 'tagged']).catch((e: Error) => e);
+    assert.match(String(missing), /NoSuchTagSet/);
+    await awsCli(aws, ['s3api', 'put-bucket-tagging', '--bucket', 'tagged', '--tagging', 'TagSet=[{Key=project,Value=zebrafish},{Key=owner,Value=lab 4}]']);
+    assert.deepEqual((await bucketTags()).TagSet, [{ Key: 'project', Value: 'zebrafish' }, { Key: 'owner', Value: 'lab 4' }]);
+
+    const fiftyOne = Array.from({ length: 51 }, (_, i) => `{Key=k${i},Value=v}`).join(',');
+    const tooMany = await awsCli(aws, ['s3api', 'put-bucket-tagging', '--bucket', 'tagged', '--tagging', `TagSet=[${fiftyOne}]`]).catch((e: Error) => e);
+    assert.match(String(tooMany), /InvalidTag/);
+    assert.equal((await bucketTags()).TagSet.length, 2, 'a refused tag set changes nothing');
+
+    await awsCli(aws, ['s3api', 'delete-bucket-tagging', '--bucket', 'tagged']);
+    assert.match(String(await awsCli(aws, ['s3api', 'get-bucket-tagging', '--bucket', 'tagged']).catch((e: Error) => e)), /NoSuchTagSet/);
+  });
 });

@@ -1,7 +1,7 @@
-// Get/Put/DeleteObjectTagging. Tags change in place: the object's data,
-// ETag and Last-Modified stay.
+// Get/Put/DeleteObjectTagging and Get/Put/DeleteBucketTagging. Object tags
+// change in place: the object's data, ETag and Last-Modified stay.
 
-import { errors } from '../../errors.js';
+import { S3Error, errors } from '../../errors.js';
 import { MAX_XML_BODY_BYTES } from '../../limits.js';
 import type { ObjectRecord } from '../../store/meta.js';
 import { emptyResponse, xmlResponse, type RequestContext, type S3Response } from '../context.js';
@@ -38,5 +38,26 @@ export async function putObjectTagging(ctx: TaggingOperation<'PutObjectTagging'>
 export async function deleteObjectTagging(ctx: TaggingOperation<'DeleteObjectTagging'>): Promise<S3Response> {
   await taggedObject(ctx);
   await setTags(ctx, {});
+  return emptyResponse(204);
+}
+
+export async function getBucketTagging(ctx: TaggingOperation<'GetBucketTagging'>): Promise<S3Response> {
+  const bucket = await requireBucket(ctx, ctx.op.bucket);
+  if (bucket.tags === undefined) {
+    throw new S3Error('NoSuchTagSet', 404, 'The TagSet does not exist', { BucketName: ctx.op.bucket });
+  }
+  return xmlResponse(tagsXml(JSON.parse(bucket.tags) as Tags));
+}
+
+export async function putBucketTagging(ctx: TaggingOperation<'PutBucketTagging'>): Promise<S3Response> {
+  await requireBucket(ctx, ctx.op.bucket);
+  const tags = tagsFromXml(await readSmallBody(ctx.payload.stream, MAX_XML_BODY_BYTES), 'bucket');
+  await ctx.services.meta.setBucketConfig(ctx.op.bucket, 'tags', JSON.stringify(tags));
+  return emptyResponse(204);
+}
+
+export async function deleteBucketTagging(ctx: TaggingOperation<'DeleteBucketTagging'>): Promise<S3Response> {
+  await requireBucket(ctx, ctx.op.bucket);
+  await ctx.services.meta.setBucketConfig(ctx.op.bucket, 'tags', undefined);
   return emptyResponse(204);
 }
