@@ -9,6 +9,8 @@ export class S3Error extends Error {
     message: string,
     /** Extra elements for the XML body (e.g. BucketName, Key, ArgumentName). */
     readonly details: Record<string, string> = {},
+    /** Extra response headers (e.g. x-amz-delete-marker on a GET of a deleted key). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'S3Error';

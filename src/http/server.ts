@@ -49,12 +49,12 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
   }
   const resource = (req.url ?? '/').replace(/^https?:\/\/[^/]*/i, '').split('?')[0] || '/';
   if (req.method === 'HEAD') {
-    res.writeHead(error.status, headerList(requestId, {}) as unknown as string[]);
+    res.writeHead(error.status, headerList(requestId, error.headers) as unknown as string[]);
     res.end();
     return;
   }
   const body = errorXml(error, requestId, resource);
-  res.writeHead(error.status, headerList(requestId, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) }) as unknown as string[]);
+  res.writeHead(error.status, headerList(requestId, { ...error.headers, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) }) as unknown as string[]);
   res.end(body);
 }
 

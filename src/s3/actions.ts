@@ -25,6 +25,8 @@ const ACTIONS: Record<OperationType, string> = {
   GetBucketLifecycle: 's3:GetLifecycleConfiguration',
   GetBucketRequestPayment: 's3:GetBucketRequestPayment',
   GetBucketVersioning: 's3:GetBucketVersioning',
+  PutBucketVersioning: 's3:PutBucketVersioning',
+  ListObjectVersions: 's3:ListBucketVersions',
   ListObjects: 's3:ListBucket',
   ListObjectsV2: 's3:ListBucket',
   ListMultipartUploads: 's3:ListBucketMultipartUploads',
@@ -69,7 +71,7 @@ export function conditionContext(ctx: RequestContext): Record<string, ContextVal
     for (const [tag, value] of Object.entries(tags)) context[`s3:RequestObjectTag/${tag}`] = value;
     context['aws:TagKeys'] = Object.keys(tags);
   }
-  if (ctx.op.type === 'ListObjects' || ctx.op.type === 'ListObjectsV2') {
+  if (ctx.op.type === 'ListObjects' || ctx.op.type === 'ListObjectsV2' || ctx.op.type === 'ListObjectVersions') {
     const { query } = ctx.target;
     context['s3:prefix'] = query.get('prefix') ?? '';
     context['s3:delimiter'] = query.get('delimiter') ?? undefined;

@@ -8,11 +8,12 @@ import * as acl from './handlers/acl.js';
 import * as buckets from './handlers/buckets.js';
 import { copyObject, uploadPartCopy } from './handlers/copy.js';
 import { deleteObjects } from './handlers/delete-objects.js';
-import { listObjects, listObjectsV2 } from './handlers/listing.js';
+import { listObjects, listObjectsV2, listObjectVersions } from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
 import * as policy from './handlers/policy.js';
 import * as tagging from './handlers/tagging.js';
+import * as versioning from './handlers/versioning.js';
 
 type Ctx<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -36,7 +37,9 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'GetBucketCors': return buckets.getBucketCors(ctx as Ctx<'GetBucketCors'>);
     case 'GetBucketLifecycle': return buckets.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
     case 'GetBucketRequestPayment': return buckets.getBucketRequestPayment(ctx as Ctx<'GetBucketRequestPayment'>);
-    case 'GetBucketVersioning': return buckets.getBucketVersioning(ctx as Ctx<'GetBucketVersioning'>);
+    case 'GetBucketVersioning': return versioning.getBucketVersioning(ctx as Ctx<'GetBucketVersioning'>);
+    case 'PutBucketVersioning': return versioning.putBucketVersioning(ctx as Ctx<'PutBucketVersioning'>);
+    case 'ListObjectVersions': return listObjectVersions(ctx as Ctx<'ListObjectVersions'>);
     case 'ListObjects': return listObjects(ctx as Ctx<'ListObjects'>);
     case 'ListObjectsV2': return listObjectsV2(ctx as Ctx<'ListObjectsV2'>);
     case 'ListMultipartUploads': return multipart.listMultipartUploads(ctx as Ctx<'ListMultipartUploads'>);

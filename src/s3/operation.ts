@@ -31,6 +31,8 @@ export type Operation =
   | BucketOp<'GetBucketLifecycle'>
   | BucketOp<'GetBucketRequestPayment'>
   | BucketOp<'GetBucketVersioning'>
+  | BucketOp<'PutBucketVersioning'>
+  | BucketOp<'ListObjectVersions'>
   | BucketOp<'ListObjects'>
   | BucketOp<'ListObjectsV2'>
   | BucketOp<'ListMultipartUploads'>

@@ -18,7 +18,7 @@ export interface Routed {
 const UNSUPPORTED_SUBRESOURCES = [
   'accelerate', 'analytics', 'encryption', 'intelligent-tiering', 'inventory', 'legal-hold', 'logging',
   'metrics', 'notification', 'object-lock', 'ownershipControls', 'publicAccessBlock', 'replication',
-  'restore', 'retention', 'select', 'torrent', 'versions', 'website', 'attributes',
+  'restore', 'retention', 'select', 'torrent', 'website', 'attributes',
 ];
 
 function invalidUri(): S3Error {
@@ -117,6 +117,7 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('lifecycle')) return { type: 'GetBucketLifecycle', bucket };
       if (query.has('requestPayment')) return { type: 'GetBucketRequestPayment', bucket };
       if (query.has('versioning')) return { type: 'GetBucketVersioning', bucket };
+      if (query.has('versions')) return { type: 'ListObjectVersions', bucket };
       if (query.has('uploads')) return { type: 'ListMultipartUploads', bucket };
       if (query.get('list-type') === '2') return { type: 'ListObjectsV2', bucket };
       return { type: 'ListObjects', bucket };
@@ -126,7 +127,8 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('policy')) return { type: 'PutBucketPolicy', bucket };
       if (query.has('acl')) return { type: 'PutBucketAcl', bucket };
       if (query.has('tagging')) return { type: 'PutBucketTagging', bucket };
-      if (query.has('cors') || query.has('lifecycle') || query.has('versioning') || query.has('requestPayment')) {
+      if (query.has('versioning')) return { type: 'PutBucketVersioning', bucket };
+      if (query.has('cors') || query.has('lifecycle') || query.has('requestPayment')) {
         throw errors.notImplemented([...query.keys()].join(','));
       }
       return { type: 'CreateBucket', bucket };

@@ -105,6 +105,12 @@ export interface Grant {
 export const BUCKET_CONFIGS = ['policy', 'tags', 'cors', 'lifecycle'] as const;
 export type BucketConfig = (typeof BUCKET_CONFIGS)[number];
 
+/** A bucket's versioning once it has been turned on (it can be suspended, never turned off). */
+export type VersioningState = 'Enabled' | 'Suspended';
+
+/** The version id of objects stored while versioning was off or suspended. */
+export const NULL_VERSION = 'null';
+
 export interface Bucket extends Partial<Record<BucketConfig, string>> {
   name: string;
   projectId: string;
@@ -113,6 +119,8 @@ export interface Bucket extends Partial<Record<BucketConfig, string>> {
   createdAt: Date;
   /** Grants besides the owner's FULL_CONTROL (none: private). */
   acl?: Grant[];
+  /** Absent while versioning has never been enabled. */
+  versioning?: VersioningState;
 }
 
 /** One stored piece of an object: a whole single-PUT body, or one multipart part. */
@@ -161,7 +169,29 @@ export interface ObjectRecord {
   uploaderUserId?: string;
   /** Object tags (key -> value), at most MAX_OBJECT_TAGS. */
   tags?: Record<string, string>;
+  /** Set by the store: a new id for each object stored while versioning is enabled, else NULL_VERSION. */
+  versionId?: string;
   data: ObjectData;
+}
+
+/** The version a versioned DELETE leaves in place of an object: it hides the object's older versions. */
+export interface DeleteMarker {
+  deleteMarker: true;
+  bucket: string;
+  key: string;
+  versionId: string;
+  lastModified: Date;
+  ownerProjectId: string;
+}
+
+/** What a DeleteObject did. */
+export interface DeleteOutcome {
+  /** False when there was nothing to delete (and, without versioning, nothing changed). */
+  deleted: boolean;
+  /** The version removed, or the delete marker created. */
+  versionId?: string;
+  /** The delete created a delete marker, or removed one. */
+  deleteMarker: boolean;
 }
 
 /** What a listing shows of an object. */
@@ -193,6 +223,32 @@ export interface ListPage {
   isTruncated: boolean;
   /** The last key or common prefix returned (the v1 NextMarker); undefined when the page is empty. */
   lastEntry?: string;
+}
+
+/** One entry of ListObjectVersions: a version of an object, or a delete marker. */
+export interface VersionSummary extends ObjectSummary {
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+}
+
+export interface VersionListQuery {
+  bucket: string;
+  prefix: string;
+  delimiter: string;
+  keyMarker: string;
+  /** With keyMarker: resume after this version of that key ('' for after the whole key). */
+  versionIdMarker: string;
+  maxKeys: number;
+}
+
+export interface VersionListPage {
+  /** Newest first within each key; versions and common prefixes together at most maxKeys. */
+  versions: VersionSummary[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextVersionIdMarker?: string;
 }
 
 export interface UploadRecord {
@@ -310,29 +366,44 @@ export interface MetaStore {
   setBucketConfig(name: string, config: BucketConfig, value: string | undefined): Promise<boolean>;
   /** Replaces the bucket's ACL grants; false if the bucket does not exist. */
   setBucketAcl(name: string, acl: Grant[]): Promise<boolean>;
-  /** Replaces an object's ACL grants; false if the object does not exist. */
-  setObjectAcl(bucket: string, key: string, acl: Grant[]): Promise<boolean>;
-  /** Replaces an object's tags; false if the object does not exist. */
-  setObjectTags(bucket: string, key: string, tags: Record<string, string>): Promise<boolean>;
+  /** Enables or suspends versioning; false if the bucket does not exist. */
+  setBucketVersioning(name: string, state: VersioningState): Promise<boolean>;
+  /** Replaces the ACL grants of an object (its current version, or the one given); false if it does not exist. */
+  setObjectAcl(bucket: string, key: string, acl: Grant[], versionId?: string): Promise<boolean>;
+  /** Replaces the tags of an object (its current version, or the one given); false if it does not exist. */
+  setObjectTags(bucket: string, key: string, tags: Record<string, string>, versionId?: string): Promise<boolean>;
   /** The project's buckets in name order. */
   listBuckets(projectId: string): Promise<Bucket[]>;
-  /** Deletes an empty bucket (its unfinished uploads are aborted with it). */
+  /** Deletes an empty bucket (no object, version or delete marker; its unfinished uploads are aborted with it). */
   deleteBucket(name: string): Promise<'deleted' | 'not-empty' | 'missing'>;
 
-  // Objects.
+  // Objects. Stored versions count towards usage and quotas; delete markers do not.
+  /** The current version of the object (undefined when there is none, or the newest version is a delete marker). */
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
+  /** One version of the object, which may be a delete marker. */
+  getObjectVersion(bucket: string, key: string, versionId: string): Promise<ObjectRecord | DeleteMarker | undefined>;
+  /** The delete marker that is the newest version of the key, if it is one. */
+  latestDeleteMarker(bucket: string, key: string): Promise<DeleteMarker | undefined>;
   /**
-   * Inserts or replaces the object in one transaction; the replaced object's
-   * blobs become garbage and the project's usage changes with it. Durable
-   * when the promise resolves. Commits may be grouped with others (one fsync
-   * for many). Throws QuotaExceeded (changing nothing) over a quota.
+   * Stores the object as the key's current version in one transaction and
+   * returns its version id. Without versioning it replaces the object (whose
+   * blobs become garbage); with versioning enabled the replaced one stays as
+   * a noncurrent version; suspended, the new object replaces the null
+   * version. Durable when the promise resolves. Commits may be grouped with
+   * others (one fsync for many). Throws QuotaExceeded (changing nothing)
+   * over a quota.
    */
-  putObject(object: ObjectRecord): Promise<void>;
-  /** Deletes the object if present; its blobs become garbage. */
-  deleteObject(bucket: string, key: string): Promise<boolean>;
-  /** Deletes many in one transaction; returns the keys that existed. */
-  deleteObjects(bucket: string, keys: string[]): Promise<Set<string>>;
+  putObject(object: ObjectRecord): Promise<string>;
+  /**
+   * Deletes the current object, or with versioning adds a delete marker; with
+   * a versionId, removes that version for good (the newest remaining version
+   * becomes current). Blobs no longer referenced become garbage.
+   */
+  deleteObject(bucket: string, key: string, versionId?: string): Promise<DeleteOutcome>;
+  /** Many deletes in one transaction. */
+  deleteObjects(bucket: string, items: Array<{ key: string; versionId?: string }>): Promise<DeleteOutcome[]>;
   listObjects(query: ListQuery): Promise<ListPage>;
+  listObjectVersions(query: VersionListQuery): Promise<VersionListPage>;
 
   // Multipart uploads.
   createUpload(upload: UploadRecord): Promise<void>;
@@ -342,12 +413,12 @@ export interface MetaStore {
   /** Parts with partNumber > partNumberMarker, ascending, at most maxParts, and whether more follow. */
   listParts(uploadId: string, partNumberMarker: number, maxParts: number): Promise<{ parts: PartRecord[]; isTruncated: boolean }>;
   /**
-   * Atomically: stores the object (replacing any), removes the upload and its
-   * part rows; blobs of parts not in object.data and of the replaced object
-   * become garbage. Returns false (changing nothing) if the upload is gone.
-   * Throws QuotaExceeded (changing nothing) over a quota.
+   * Atomically: stores the object as putObject does, removes the upload and
+   * its part rows; blobs of parts not in object.data become garbage. Returns
+   * the object's version id, or undefined (changing nothing) if the upload
+   * is gone. Throws QuotaExceeded (changing nothing) over a quota.
    */
-  completeUpload(uploadId: string, object: ObjectRecord): Promise<boolean>;
+  completeUpload(uploadId: string, object: ObjectRecord): Promise<string | undefined>;
   /** Removes the upload; its parts' blobs become garbage. False if it did not exist. */
   abortUpload(bucket: string, key: string, uploadId: string): Promise<boolean>;
   listUploads(query: UploadListQuery): Promise<UploadListPage>;

@@ -1,67 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { S3Error } from '../errors.js';
-import type { ListPage, ObjectRecord, StoredPart, UploadRecord } from './meta.js';
+import type { ListPage, ObjectRecord } from './meta.js';
 import { compareKeys, successor } from './listing-walk.js';
 import { SqliteMetaStore } from './sqlite.js';
+import { garbage, object, openStore, part, tempDir, upload } from './testing.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aitta-sqlite-'));
-  dirs.push(dir);
-  return dir;
-}
-
-async function openStore(buckets: string[] = ['bkt']): Promise<SqliteMetaStore> {
-  const store = await SqliteMetaStore.open(join(tempDir(), 'nested', 'meta.sqlite'));
-  for (const name of buckets) await store.createBucket({ name, projectId: 'p1', region: '', createdAt: new Date(0) });
-  return store;
-}
-
-function part(partNumber: number, blobId: string): StoredPart {
-  return { partNumber, blobId, size: 10, etag: 'e'.repeat(32) };
-}
-
-function object(key: string, data: ObjectRecord['data'] = { kind: 'inline', bytes: Buffer.from(key) }, bucket = 'bkt'): ObjectRecord {
-  return {
-    bucket,
-    key,
-    size: data.kind === 'inline' ? data.bytes.length : data.parts.reduce((n, p) => n + p.size, 0),
-    etag: 'd41d8cd98f00b204e9800998ecf8427e',
-    lastModified: new Date(1_700_000_000_000),
-    contentType: 'text/plain',
-    contentHeaders: {},
-    userMetadata: {},
-    storageClass: 'STANDARD',
-    ownerProjectId: 'p1',
-    data,
-  };
-}
-
-function upload(key: string, uploadId: string, initiated: number, bucket = 'bkt'): UploadRecord {
-  return {
-    uploadId,
-    bucket,
-    key,
-    initiated: new Date(initiated),
-    contentType: 'application/octet-stream',
-    contentHeaders: {},
-    userMetadata: {},
-    storageClass: 'STANDARD',
-    ownerProjectId: 'p1',
-  };
-}
-
-async function garbage(store: SqliteMetaStore): Promise<string[]> {
-  return (await store.garbageBefore(new Date(Date.now() + 60_000), 10_000)).sort();
-}
 
 describe('helpers', () => {
   test('successor increments the last code point', () => {
@@ -153,17 +99,18 @@ describe('SqliteMetaStore objects', () => {
       checksum: { algorithm: 'CRC32', value: 'AAAAAA==', type: 'FULL_OBJECT' },
     };
     await store.putObject(inline);
-    assert.deepEqual(await store.getObject('bkt', 'dir/ä ö'), inline);
+    // Without versioning, every object is the null version.
+    assert.deepEqual(await store.getObject('bkt', 'dir/ä ö'), { ...inline, versionId: 'null' });
     const multipart: ObjectRecord = {
       ...object('mp', { kind: 'parts', parts: [{ ...part(1, 'a'.repeat(32)), checksum: 'x==' }, part(2, 'b'.repeat(32))] }),
       etag: 'f'.repeat(32) + '-2',
       partsCount: 2,
     };
     await store.putObject(multipart);
-    assert.deepEqual(await store.getObject('bkt', 'mp'), multipart);
+    assert.deepEqual(await store.getObject('bkt', 'mp'), { ...multipart, versionId: 'null' });
     const empty = object('empty', { kind: 'inline', bytes: Buffer.alloc(0) });
     await store.putObject(empty);
-    assert.deepEqual(await store.getObject('bkt', 'empty'), empty);
+    assert.deepEqual(await store.getObject('bkt', 'empty'), { ...empty, versionId: 'null' });
     assert.equal(await store.getObject('bkt', 'missing'), undefined);
     await store.close();
   });
@@ -179,8 +126,8 @@ describe('SqliteMetaStore objects', () => {
     await store.putObject(object('k', { kind: 'inline', bytes: Buffer.from('y') }));
     assert.deepEqual(await garbage(store), [a, b]);
     await store.putObject(object('j', { kind: 'parts', parts: [part(1, c)] }));
-    assert.equal(await store.deleteObject('bkt', 'j'), true);
-    assert.equal(await store.deleteObject('bkt', 'j'), false);
+    assert.equal((await store.deleteObject('bkt', 'j')).deleted, true);
+    assert.equal((await store.deleteObject('bkt', 'j')).deleted, false);
     assert.deepEqual(await garbage(store), [a, b, c]);
     assert.deepEqual(await store.knownBlobs([a, b, c, 'd'.repeat(32)]), new Set([a, b, c]));
     await store.forgetGarbage([a, b]);
@@ -214,10 +161,11 @@ describe('SqliteMetaStore objects', () => {
     await store.close();
   });
 
-  test('deleteObjects deletes in one go and reports the keys that existed', async () => {
+  test('deleteObjects deletes in one go and reports which keys existed', async () => {
     const store = await openStore();
     for (const key of ['a', 'b', 'c']) await store.putObject(object(key));
-    assert.deepEqual(await store.deleteObjects('bkt', ['a', 'c', 'zz']), new Set(['a', 'c']));
+    const outcomes = await store.deleteObjects('bkt', [{ key: 'a' }, { key: 'c' }, { key: 'zz' }]);
+    assert.deepEqual(outcomes.map((o) => o.deleted), [true, true, false]);
     assert.deepEqual((await store.listObjects({ bucket: 'bkt', prefix: '', delimiter: '', after: '', maxKeys: 10 })).objects.map((o) => o.key), ['b']);
     await store.close();
   });
@@ -400,7 +348,7 @@ describe('SqliteMetaStore listObjects', () => {
 describe('SqliteMetaStore prefix jump', () => {
   test('a delimiter listing jumps over 50,000 keys under one common prefix', async () => {
     const store = await openStore();
-    const writes: Promise<void>[] = [];
+    const writes: Promise<string>[] = [];
     for (let i = 0; i < 50_000; i++) writes.push(store.putObject(object(`a/${String(i).padStart(6, '0')}`)));
     for (const key of ['0', 'b', 'b/1', 'c/1', 'd']) writes.push(store.putObject(object(key)));
     await Promise.all(writes);
@@ -458,14 +406,14 @@ describe('SqliteMetaStore multipart uploads', () => {
       await store.putPart({ ...part(n, blob), uploadId: 'u1', lastModified: new Date() });
     }
     const completed = { ...object('k', { kind: 'parts', parts: [part(1, p1), part(3, p3)] }), partsCount: 2 };
-    assert.equal(await store.completeUpload('u1', { ...completed, key: 'wrong-key' }), false);
-    assert.equal(await store.completeUpload('u1', completed), true);
-    assert.deepEqual(await store.getObject('bkt', 'k'), completed);
+    assert.equal(await store.completeUpload('u1', { ...completed, key: 'wrong-key' }), undefined);
+    assert.equal(await store.completeUpload('u1', completed), 'null');
+    assert.deepEqual(await store.getObject('bkt', 'k'), { ...completed, versionId: 'null' });
     assert.equal(await store.getUpload('bkt', 'k', 'u1'), undefined);
     assert.deepEqual((await store.listParts('u1', 0, 100)).parts, []);
     assert.deepEqual(await garbage(store), [p2, old].sort());
     assert.deepEqual(await store.knownBlobs([p1, p3, 'x'.repeat(32)]), new Set([p1, p3]));
-    assert.equal(await store.completeUpload('u1', completed), false);
+    assert.equal(await store.completeUpload('u1', completed), undefined);
     await store.close();
   });
 
@@ -478,7 +426,7 @@ describe('SqliteMetaStore multipart uploads', () => {
       store.completeUpload('u1', object('k', { kind: 'parts', parts: [part(1, 'a'.repeat(32))] })),
     ]);
     assert.equal(aborted, true);
-    assert.equal(completed, false);
+    assert.equal(completed, undefined);
     assert.equal(await store.getObject('bkt', 'k'), undefined);
     assert.deepEqual(await garbage(store), ['a'.repeat(32)]);
     await store.close();

@@ -16,10 +16,18 @@ import { startAfter, walk, type RangeScan } from './listing-walk.js';
 import type { ChecksumAlgorithm } from '../checksum-types.js';
 import { errors } from '../errors.js';
 import { DEFAULT_BUCKET_MAX_OBJECTS, DEFAULT_PROJECT_MAX_BUCKETS, DEFAULT_PROJECT_MAX_BYTES } from '../limits.js';
-import { BUCKET_CONFIGS } from './meta.js';
+import { BUCKET_CONFIGS, NULL_VERSION } from './meta.js';
+import { VersionTable, type VersionListRow, type VersionRow } from './sqlite-versions.js';
+import { newVersionId } from './version-id.js';
 import type {
   Bucket,
   BucketConfig,
+  DeleteMarker,
+  DeleteOutcome,
+  VersioningState,
+  VersionListPage,
+  VersionListQuery,
+  VersionSummary,
   Grant,
   Credential,
   ListPage,
@@ -169,6 +177,42 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE buckets ADD COLUMN cors TEXT;
   ALTER TABLE buckets ADD COLUMN lifecycle TEXT;
   `,
+  // 5: versioning. The current version stays in objects; noncurrent versions
+  // and delete markers live in versions (see sqlite-versions.ts). A blob is
+  // referenced per version, since versions of one key may share a blob.
+  `
+  ALTER TABLE buckets ADD COLUMN versioning TEXT;
+  ALTER TABLE objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null';
+  CREATE TABLE versions (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    version_id TEXT NOT NULL,
+    delete_marker INTEGER NOT NULL,
+    noncurrent_since INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    last_modified INTEGER NOT NULL,
+    storage_class TEXT NOT NULL,
+    owner_project_id TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    attrs TEXT NOT NULL,
+    parts TEXT,
+    body_id INTEGER,
+    PRIMARY KEY (bucket, key, seq DESC)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX versions_id ON versions (bucket, key, version_id);
+  CREATE TABLE version_blobs (
+    blob_id TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version_id TEXT NOT NULL,
+    PRIMARY KEY (blob_id, bucket, key, version_id)
+  ) WITHOUT ROWID;
+  INSERT INTO version_blobs SELECT blob_id, bucket, key, 'null' FROM object_blobs;
+  DROP TABLE object_blobs;
+  ALTER TABLE version_blobs RENAME TO object_blobs;
+  `,
 ];
 
 /** Most writes applied in one transaction; the rest wait for the next turn so one commit never grows without bound. */
@@ -186,6 +230,7 @@ interface ObjectRow {
   content_type: string;
   attrs: string;
   parts: string | null;
+  version_id: string;
   bytes: Buffer | null;
 }
 
@@ -254,6 +299,7 @@ interface BucketRow {
   tags: string | null;
   cors: string | null;
   lifecycle: string | null;
+  versioning: VersioningState | null;
 }
 
 interface UserRow {
@@ -278,9 +324,10 @@ interface QuotaRow {
   max_objects_per_bucket: number | null;
 }
 
-/** A bucket's counters with its project's, for the quota check of one write. */
+/** A bucket's counters with its project's, for the quota check of one write, and its versioning. */
 interface QuotaStateRow extends QuotaRow {
   project_id: string;
+  versioning: VersioningState | null;
   bucket_objects: number;
   project_bytes: number | null;
 }
@@ -299,7 +346,7 @@ interface QueuedWrite {
   reject: (error: unknown) => void;
 }
 
-const BUCKET_COLUMNS = `name, project_id, region, created_at, acl, ${BUCKET_CONFIGS.join(', ')}`;
+const BUCKET_COLUMNS = `name, project_id, region, created_at, acl, versioning, ${BUCKET_CONFIGS.join(', ')}`;
 
 function toBucket(row: BucketRow): Bucket {
   const bucket: Bucket = {
@@ -314,6 +361,7 @@ function toBucket(row: BucketRow): Bucket {
     const value = row[name];
     if (value !== null) bucket[name] = value;
   }
+  if (row.versioning !== null) bucket.versioning = row.versioning;
   return bucket;
 }
 
@@ -383,6 +431,7 @@ function toObject(row: ObjectRow): ObjectRecord {
     userMetadata: attrs.userMetadata,
     storageClass: row.storage_class,
     ownerProjectId: row.owner_project_id,
+    versionId: row.version_id,
     data:
       row.parts === null
         ? { kind: 'inline', bytes: row.bytes ?? Buffer.alloc(0) }
@@ -454,9 +503,50 @@ function rangeScan<R>(
 }
 
 const SUMMARY_COLUMNS = 'key, size, etag, last_modified, storage_class, owner_project_id';
-const OBJECT_COLUMNS = `bucket, ${SUMMARY_COLUMNS}, content_type, attrs, parts`;
+const OBJECT_COLUMNS = `bucket, ${SUMMARY_COLUMNS}, content_type, attrs, parts, version_id`;
 const UPLOAD_COLUMNS = 'upload_id, bucket, key, initiated, content_type, attrs, storage_class, owner_project_id';
 const PART_COLUMNS = 'upload_id, part_number, blob_id, size, etag, checksum, last_modified';
+
+/** Where a stored version's bytes are. */
+interface StoredData {
+  size: number;
+  parts: string | null;
+  body_id: number | null;
+  version_id: string;
+}
+
+/** What removing a version gave back, for usage and garbage. */
+interface Released {
+  size: number;
+  /** 1 for an object version, 0 for a delete marker. */
+  objects: number;
+  blobIds: string[];
+}
+
+function toDeleteMarker(row: VersionRow): DeleteMarker {
+  return {
+    deleteMarker: true,
+    bucket: row.bucket,
+    key: row.key,
+    versionId: row.version_id,
+    lastModified: new Date(row.last_modified),
+    ownerProjectId: row.owner_project_id,
+  };
+}
+
+function toVersionSummary(row: VersionListRow, isLatest: boolean): VersionSummary {
+  return {
+    key: row.key,
+    versionId: row.version_id,
+    isLatest,
+    deleteMarker: row.delete_marker === 1,
+    size: row.size,
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+    storageClass: row.storage_class,
+    ownerProjectId: row.owner_project_id,
+  };
+}
 
 /** Every statement the store runs, prepared once. */
 function prepareStatements(db: Database.Database) {
@@ -487,7 +577,7 @@ function prepareStatements(db: Database.Database) {
       'SELECT name, bytes, objects FROM buckets WHERE project_id = ? ORDER BY name',
     ),
     quotaState: p<QuotaStateRow>(
-      `SELECT b.project_id, b.objects AS bucket_objects, p.bytes AS project_bytes,
+      `SELECT b.project_id, b.versioning, b.objects AS bucket_objects, p.bytes AS project_bytes,
        p.max_bytes, p.max_buckets, p.max_objects_per_bucket
        FROM buckets b LEFT JOIN projects p ON p.id = b.project_id WHERE b.name = ?`,
     ),
@@ -548,7 +638,8 @@ function prepareStatements(db: Database.Database) {
       BUCKET_CONFIGS.map((name) => [name, p(`UPDATE buckets SET ${name} = ? WHERE name = ?`)]),
     ) as Record<BucketConfig, Database.Statement<unknown[], unknown>>,
     setBucketAcl: p('UPDATE buckets SET acl = ? WHERE name = ?'),
-    getObjectAttrs: p<{ attrs: string }>('SELECT attrs FROM objects WHERE bucket = ? AND key = ?'),
+    setBucketVersioning: p('UPDATE buckets SET versioning = ? WHERE name = ?'),
+    getObjectAttrs: p<{ attrs: string; version_id: string }>('SELECT attrs, version_id FROM objects WHERE bucket = ? AND key = ?'),
     setObjectAttrs: p('UPDATE objects SET attrs = ? WHERE bucket = ? AND key = ?'),
     bucketExists: p('SELECT 1 FROM buckets WHERE name = ?'),
     listBuckets: p<BucketRow>(
@@ -558,20 +649,19 @@ function prepareStatements(db: Database.Database) {
     anyObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
     bucketUploads: p<{ upload_id: string }>('SELECT upload_id FROM uploads WHERE bucket = ?'),
 
+    getBody: p<{ bytes: Buffer }>('SELECT bytes FROM object_bodies WHERE id = ?'),
     getObject: p<ObjectRow>(
       `SELECT ${OBJECT_COLUMNS}, b.bytes FROM objects o LEFT JOIN object_bodies b ON b.id = o.body_id WHERE o.bucket = ? AND o.key = ?`,
     ),
-    getObjectData: p<{ size: number; parts: string | null; body_id: number | null }>(
-      'SELECT size, parts, body_id FROM objects WHERE bucket = ? AND key = ?',
-    ),
+    getObjectData: p<StoredData>('SELECT size, parts, body_id, version_id FROM objects WHERE bucket = ? AND key = ?'),
     insertObject: p(
-      `INSERT OR REPLACE INTO objects (${OBJECT_COLUMNS}, body_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO objects (${OBJECT_COLUMNS}, body_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     deleteObject: p('DELETE FROM objects WHERE bucket = ? AND key = ?'),
     insertBody: p('INSERT INTO object_bodies (bytes) VALUES (?)'),
     deleteBody: p('DELETE FROM object_bodies WHERE id = ?'),
-    insertObjectBlob: p('INSERT OR IGNORE INTO object_blobs (blob_id, bucket, key) VALUES (?, ?, ?)'),
-    deleteObjectBlob: p('DELETE FROM object_blobs WHERE blob_id = ? AND bucket = ? AND key = ?'),
+    insertObjectBlob: p('INSERT OR IGNORE INTO object_blobs (blob_id, bucket, key, version_id) VALUES (?, ?, ?, ?)'),
+    deleteObjectBlob: p('DELETE FROM object_blobs WHERE blob_id = ? AND bucket = ? AND key = ? AND version_id = ?'),
 
     insertUpload: p(`INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     getUpload: p<UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?`),
@@ -618,12 +708,14 @@ export class SqliteMetaStore implements MetaStore {
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly scanObjects: RangeScan<SummaryRow>;
   private readonly scanUploads: RangeScan<UploadRow>;
+  private readonly versions: VersionTable;
 
   private constructor(private readonly db: Database.Database) {
     this.walFd = openSync(`${db.name}-wal`, 'a');
     this.sql = prepareStatements(db);
     this.scanObjects = rangeScan<SummaryRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM objects`, 'key');
     this.scanUploads = rangeScan<UploadRow>(db, `SELECT ${UPLOAD_COLUMNS} FROM uploads`, 'key, initiated, upload_id');
+    this.versions = new VersionTable(db);
   }
 
   /** Opens (creating and migrating as needed) the database at `path`. */
@@ -843,11 +935,13 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async checkQuota(request: QuotaRequest): Promise<void> {
-    const replaced = this.sql.objectSize.get(request.bucket, request.key);
+    const state = this.sql.quotaState.get(request.bucket);
+    // With versioning enabled nothing is replaced: the current object stays as a noncurrent version.
+    const replaced = state?.versioning === 'Enabled' ? undefined : this.sql.objectSize.get(request.bucket, request.key);
     const otherParts =
       request.uploadId === undefined ? 0 : this.sql.otherPartsSize.get(request.uploadId, request.partNumber ?? 0)!.n;
     const problem = quotaProblem(
-      this.sql.quotaState.get(request.bucket),
+      state,
       otherParts + request.size - (replaced?.size ?? 0),
       replaced === undefined ? 1 : 0,
     );
@@ -876,22 +970,30 @@ export class SqliteMetaStore implements MetaStore {
     return this.write(() => this.sql.setBucketAcl.run(JSON.stringify(acl), name).changes > 0);
   }
 
-  setObjectAcl(bucket: string, key: string, acl: Grant[]): Promise<boolean> {
-    return this.patchObjectAttrs(bucket, key, { acl });
+  setBucketVersioning(name: string, state: VersioningState): Promise<boolean> {
+    return this.write(() => this.sql.setBucketVersioning.run(state, name).changes > 0);
   }
 
-  setObjectTags(bucket: string, key: string, tags: Record<string, string>): Promise<boolean> {
-    return this.patchObjectAttrs(bucket, key, { tags });
+  setObjectAcl(bucket: string, key: string, acl: Grant[], versionId?: string): Promise<boolean> {
+    return this.patchObjectAttrs(bucket, key, { acl }, versionId);
   }
 
-  /** Changes some of an object's attributes in place (its data and ETag stay). */
-  private patchObjectAttrs(bucket: string, key: string, patch: Partial<ObjectAttrs>): Promise<boolean> {
+  setObjectTags(bucket: string, key: string, tags: Record<string, string>, versionId?: string): Promise<boolean> {
+    return this.patchObjectAttrs(bucket, key, { tags }, versionId);
+  }
+
+  /** Changes some of an object version's attributes in place (its data and ETag stay). */
+  private patchObjectAttrs(bucket: string, key: string, patch: Partial<ObjectAttrs>, versionId?: string): Promise<boolean> {
+    const patched = (attrs: string) => JSON.stringify({ ...(JSON.parse(attrs) as ObjectAttrs), ...patch });
     return this.write(() => {
-      const row = this.sql.getObjectAttrs.get(bucket, key);
-      if (row === undefined) return false;
-      const attrs = JSON.parse(row.attrs) as ObjectAttrs;
-      this.sql.setObjectAttrs.run(JSON.stringify({ ...attrs, ...patch }), bucket, key);
-      return true;
+      const current = this.sql.getObjectAttrs.get(bucket, key);
+      if (current !== undefined && (versionId === undefined || versionId === current.version_id)) {
+        this.sql.setObjectAttrs.run(patched(current.attrs), bucket, key);
+        return true;
+      }
+      if (versionId === undefined) return false;
+      const version = this.versions.find(bucket, key, versionId);
+      return version !== undefined && this.versions.setAttrs(bucket, key, versionId, patched(version.attrs));
     });
   }
 
@@ -906,7 +1008,7 @@ export class SqliteMetaStore implements MetaStore {
   deleteBucket(name: string): Promise<'deleted' | 'not-empty' | 'missing'> {
     return this.write(() => {
       if (this.sql.bucketExists.get(name) === undefined) return 'missing';
-      if (this.sql.anyObject.get(name) !== undefined) return 'not-empty';
+      if (this.sql.anyObject.get(name) !== undefined || this.versions.any(name)) return 'not-empty';
       const now = Date.now();
       for (const { upload_id } of this.sql.bucketUploads.all(name)) this.removeUpload(upload_id, now);
       this.sql.deleteBucket.run(name);
@@ -921,23 +1023,37 @@ export class SqliteMetaStore implements MetaStore {
     return row === undefined ? undefined : toObject(row);
   }
 
-  putObject(object: ObjectRecord): Promise<void> {
+  async getObjectVersion(bucket: string, key: string, versionId: string): Promise<ObjectRecord | DeleteMarker | undefined> {
+    const current = this.sql.getObject.get(bucket, key);
+    if (current !== undefined && current.version_id === versionId) return toObject(current);
+    const version = this.versions.find(bucket, key, versionId);
+    if (version === undefined) return undefined;
+    if (version.delete_marker === 1) return toDeleteMarker(version);
+    const bytes = version.body_id === null ? null : (this.sql.getBody.get(version.body_id)?.bytes ?? null);
+    return toObject({ ...version, bytes });
+  }
+
+  async latestDeleteMarker(bucket: string, key: string): Promise<DeleteMarker | undefined> {
+    if (this.sql.getObjectData.get(bucket, key) !== undefined) return undefined;
+    const newest = this.versions.newest(bucket, key);
+    return newest?.delete_marker === 1 ? toDeleteMarker(newest) : undefined;
+  }
+
+  putObject(object: ObjectRecord): Promise<string> {
     return this.write(() => {
       if (this.sql.bucketExists.get(object.bucket) === undefined) throw errors.noSuchBucket(object.bucket);
-      this.storeObject(object, Date.now());
+      return this.storeObject(object, Date.now());
     });
   }
 
-  deleteObject(bucket: string, key: string): Promise<boolean> {
-    return this.write(() => this.removeObject(bucket, key, Date.now()));
+  deleteObject(bucket: string, key: string, versionId?: string): Promise<DeleteOutcome> {
+    return this.write(() => this.removeObject(bucket, key, versionId, Date.now()));
   }
 
-  deleteObjects(bucket: string, keys: string[]): Promise<Set<string>> {
+  deleteObjects(bucket: string, items: Array<{ key: string; versionId?: string }>): Promise<DeleteOutcome[]> {
     return this.write(() => {
       const now = Date.now();
-      const deleted = new Set<string>();
-      for (const key of keys) if (this.removeObject(bucket, key, now)) deleted.add(key);
-      return deleted;
+      return items.map(({ key, versionId }) => this.removeObject(bucket, key, versionId, now));
     });
   }
 
@@ -958,6 +1074,39 @@ export class SqliteMetaStore implements MetaStore {
       isTruncated: result.isTruncated,
     };
     if (result.last !== undefined) page.lastEntry = 'row' in result.last ? result.last.row.key : result.last.commonPrefix;
+    return page;
+  }
+
+  async listObjectVersions(query: VersionListQuery): Promise<VersionListPage> {
+    const { bucket, prefix, delimiter, keyMarker, versionIdMarker } = query;
+    const start = startAfter(prefix, delimiter, keyMarker);
+    if (start === undefined) return { versions: [], commonPrefixes: [], isTruncated: false };
+    // With a version-id-marker, the older versions of the marker's own key come first.
+    const resumesInsideKey = versionIdMarker !== '' && !start.inclusive && keyMarker.startsWith(prefix);
+    const first = (end: string | undefined, limit: number, eager: boolean): Iterable<VersionListRow> => {
+      const rest = () => this.versions.scan(bucket, start, end, limit, eager);
+      if (!resumesInsideKey) return rest();
+      const current = this.sql.getObjectData.get(bucket, keyMarker)?.version_id;
+      const seq = this.versions.seqOf(bucket, keyMarker, versionIdMarker, current);
+      return seq === undefined ? rest() : concat(this.versions.olderInKey(bucket, keyMarker, seq, limit), rest);
+    };
+    const result = walk<VersionListRow>({ bucket, prefix, delimiter, maxEntries: query.maxKeys, first, scan: this.versions.scan });
+    // The first entry of a key is its newest version, unless the page resumed inside that key.
+    let previousKey = resumesInsideKey ? keyMarker : undefined;
+    const versions = result.rows.map((row) => {
+      const isLatest = row.key !== previousKey;
+      previousKey = row.key;
+      return toVersionSummary(row, isLatest);
+    });
+    const page: VersionListPage = { versions, commonPrefixes: result.commonPrefixes, isTruncated: result.isTruncated };
+    if (result.last !== undefined) {
+      if ('row' in result.last) {
+        page.nextKeyMarker = result.last.row.key;
+        page.nextVersionIdMarker = result.last.row.version_id;
+      } else {
+        page.nextKeyMarker = result.last.commonPrefix;
+      }
+    }
     return page;
   }
 
@@ -1022,18 +1171,18 @@ export class SqliteMetaStore implements MetaStore {
     return { parts: rows.slice(0, maxParts).map(toPart), isTruncated };
   }
 
-  completeUpload(uploadId: string, object: ObjectRecord): Promise<boolean> {
+  completeUpload(uploadId: string, object: ObjectRecord): Promise<string | undefined> {
     return this.write(() => {
       const upload = this.sql.getUpload.get(uploadId);
-      if (upload === undefined || upload.bucket !== object.bucket || upload.key !== object.key) return false;
+      if (upload === undefined || upload.bucket !== object.bucket || upload.key !== object.key) return undefined;
       const now = Date.now();
       const partBlobs = this.sql.uploadBlobs.all(uploadId).map((row) => row.blob_id);
       this.sql.deleteParts.run(uploadId);
       this.sql.deleteUpload.run(uploadId);
-      this.storeObject(object, now);
+      const versionId = this.storeObject(object, now);
       // The parts the object uses are referenced again by now, so only the others become garbage.
       this.release(partBlobs, now);
-      return true;
+      return versionId;
     });
   }
 
@@ -1195,14 +1344,21 @@ export class SqliteMetaStore implements MetaStore {
 
   // Helpers that run inside a write transaction.
 
-  /** Inserts or replaces the object row, within quota; the replaced object's blobs are released. */
-  private storeObject(object: ObjectRecord, now: number): void {
-    const replaced = this.removeObjectData(object.bucket, object.key);
-    const state = this.sql.quotaState.get(object.bucket);
+  /**
+   * Stores the object as the key's current version, within quota, and
+   * returns its version id. What it replaces (see MetaStore.putObject) is
+   * dropped and its blobs released.
+   */
+  private storeObject(object: ObjectRecord, now: number): string {
+    const { bucket, key } = object;
+    const state = this.sql.quotaState.get(bucket);
+    const versioning = state?.versioning ?? null;
+    const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
+    const replaced = versioning === null ? this.dropCurrentData(bucket, key) : this.makeRoomForVersion(bucket, key, versionId, now);
     const addBytes = object.size - (replaced?.size ?? 0);
-    const addObjects = replaced === undefined ? 1 : 0;
+    const addObjects = 1 - (replaced?.objects ?? 0);
     const problem = quotaProblem(state, addBytes, addObjects);
-    // Thrown inside the write's savepoint, which undoes the removal above.
+    // Thrown inside the write's savepoint, which undoes the changes above.
     if (problem !== undefined) throw errors.quotaExceeded(problem);
     const attrs: ObjectAttrs = {
       contentHeaders: object.contentHeaders,
@@ -1220,13 +1376,13 @@ export class SqliteMetaStore implements MetaStore {
     } else {
       parts = JSON.stringify(object.data.parts);
       for (const blobId of blobIdsOf(object)) {
-        this.sql.insertObjectBlob.run(blobId, object.bucket, object.key);
+        this.sql.insertObjectBlob.run(blobId, bucket, key, versionId);
         this.sql.deleteGarbage.run(blobId);
       }
     }
     this.sql.insertObject.run(
-      object.bucket,
-      object.key,
+      bucket,
+      key,
       object.size,
       object.etag,
       object.lastModified.getTime(),
@@ -1235,20 +1391,78 @@ export class SqliteMetaStore implements MetaStore {
       object.contentType,
       JSON.stringify(attrs),
       parts,
+      versionId,
       bodyId,
     );
-    if (state !== undefined) this.addUsage(object.bucket, state.project_id, addBytes, addObjects);
+    if (state !== undefined) this.addUsage(bucket, state.project_id, addBytes, addObjects);
     if (replaced !== undefined) this.release(replaced.blobIds, now);
+    return versionId;
   }
 
-  private removeObject(bucket: string, key: string, now: number): boolean {
-    const released = this.removeObjectData(bucket, key);
-    if (released === undefined) return false;
-    this.sql.deleteObject.run(bucket, key);
-    const projectId = this.sql.getBucket.get(bucket)?.project_id;
-    if (projectId !== undefined) this.addUsage(bucket, projectId, -released.size, -1);
+  /**
+   * In a versioned bucket, before a new current version is stored: the
+   * current object becomes noncurrent, except that a new null version
+   * replaces the old null version (current or not). Returns what was
+   * replaced, its row already gone.
+   */
+  private makeRoomForVersion(bucket: string, key: string, versionId: string, now: number): Released | undefined {
+    const current = this.sql.getObjectData.get(bucket, key);
+    if (current === undefined) {
+      this.versions.markerBecomesNoncurrent(bucket, key, now);
+    } else if (current.version_id === NULL_VERSION && versionId === NULL_VERSION) {
+      return this.dropCurrentData(bucket, key);
+    } else {
+      this.versions.demoteCurrent(bucket, key, now);
+    }
+    if (versionId !== NULL_VERSION) return undefined;
+    const oldNull = this.versions.find(bucket, key, NULL_VERSION);
+    if (oldNull === undefined) return undefined;
+    this.versions.remove(oldNull);
+    return this.dropData(bucket, key, oldNull, oldNull.delete_marker === 1);
+  }
+
+  /** DeleteObject: of the current object without a versionId, else of that version. */
+  private removeObject(bucket: string, key: string, versionId: string | undefined, now: number): DeleteOutcome {
+    const state = this.sql.quotaState.get(bucket);
+    if (state === undefined) return { deleted: false, deleteMarker: false };
+    if (versionId !== undefined) return this.removeVersion(state.project_id, bucket, key, versionId, now);
+    if (state.versioning === null) {
+      const released = this.dropCurrentData(bucket, key);
+      if (released === undefined) return { deleted: false, deleteMarker: false };
+      this.discard(released, bucket, state.project_id, now);
+      return { deleted: true, deleteMarker: false };
+    }
+    // Versioned: a delete marker becomes the newest version (suspended: the null version).
+    const markerId = state.versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
+    const replaced = this.makeRoomForVersion(bucket, key, markerId, now);
+    if (replaced !== undefined) this.discard(replaced, bucket, state.project_id, now);
+    this.versions.addDeleteMarker(bucket, key, markerId, state.project_id, now);
+    return { deleted: true, versionId: markerId, deleteMarker: true };
+  }
+
+  /** Removes one version for good; if it was the newest, the newest remaining object version becomes current. */
+  private removeVersion(projectId: string, bucket: string, key: string, versionId: string, now: number): DeleteOutcome {
+    const current = this.sql.getObjectData.get(bucket, key);
+    let deleteMarker = false;
+    if (current !== undefined && current.version_id === versionId) {
+      this.discard(this.dropCurrentData(bucket, key)!, bucket, projectId, now);
+    } else {
+      const version = this.versions.find(bucket, key, versionId);
+      if (version === undefined) return { deleted: false, versionId, deleteMarker: false };
+      deleteMarker = version.delete_marker === 1;
+      this.versions.remove(version);
+      this.discard(this.dropData(bucket, key, version, deleteMarker), bucket, projectId, now);
+      if (current !== undefined) return { deleted: true, versionId, deleteMarker };
+    }
+    const newest = this.versions.newest(bucket, key);
+    if (newest !== undefined && newest.delete_marker === 0) this.versions.promote(newest);
+    return { deleted: true, versionId, deleteMarker };
+  }
+
+  /** Usage and blobs of what was removed. */
+  private discard(released: Released, bucket: string, projectId: string, now: number): void {
+    this.addUsage(bucket, projectId, -released.size, -released.objects);
     this.release(released.blobIds, now);
-    return true;
   }
 
   private addUsage(bucket: string, projectId: string, bytes: number, objects: number): void {
@@ -1256,18 +1470,20 @@ export class SqliteMetaStore implements MetaStore {
     this.sql.addProjectUsage.run(bytes, objects, projectId);
   }
 
-  /**
-   * Drops the object's body and blob references (not its row); returns its
-   * size and blob ids, or undefined if it does not exist.
-   */
-  private removeObjectData(bucket: string, key: string): { size: number; blobIds: string[] } | undefined {
-    const row = this.sql.getObjectData.get(bucket, key);
-    if (row === undefined) return undefined;
-    if (row.body_id !== null) this.sql.deleteBody.run(row.body_id);
-    if (row.parts === null) return { size: row.size, blobIds: [] };
-    const blobIds = (JSON.parse(row.parts) as StoredPart[]).map((part) => part.blobId);
-    for (const blobId of blobIds) this.sql.deleteObjectBlob.run(blobId, bucket, key);
-    return { size: row.size, blobIds };
+  /** Removes the current object's row, body and blob references; undefined if there is none. */
+  private dropCurrentData(bucket: string, key: string): Released | undefined {
+    const current = this.sql.getObjectData.get(bucket, key);
+    if (current === undefined) return undefined;
+    this.sql.deleteObject.run(bucket, key);
+    return this.dropData(bucket, key, current, false);
+  }
+
+  /** Drops a version's body and blob references (not its row); returns what it held. */
+  private dropData(bucket: string, key: string, data: StoredData, deleteMarker: boolean): Released {
+    if (data.body_id !== null) this.sql.deleteBody.run(data.body_id);
+    const blobIds = data.parts === null ? [] : (JSON.parse(data.parts) as StoredPart[]).map((part) => part.blobId);
+    for (const blobId of blobIds) this.sql.deleteObjectBlob.run(blobId, bucket, key, data.version_id);
+    return { size: data.size, objects: deleteMarker ? 0 : 1, blobIds };
   }
 
   private removeUpload(uploadId: string, now: number): void {

@@ -105,6 +105,50 @@ test('delete_objects verbose and quiet', async () => {
   assert.deepEqual(r.left, ['k7', 'k8', 'k9']);
 });
 
+test('versioning: overwrite, delete, read and restore an old version, paginated version listing, suspended null version', async () => {
+  const r = await scenario(virtual, 'versioning.py', ['boto-versioning']);
+  assert.equal(r.before, null);
+  assert.equal(r.status, 'Enabled');
+  assert.notEqual(r.v1, r.v2);
+  assert.deepEqual([r.currentBody, r.currentVersion, r.oldBody, r.oldVersion], ['second', r.v2, 'first', r.v1]);
+  assert.equal(r.marker.DeleteMarker, true);
+  assert.match(r.marker.VersionId, /^[A-Za-z0-9_-]{32}$/);
+  assert.deepEqual(r.afterDelete, { code: 'NoSuchKey', status: 404 });
+  assert.deepEqual(r.headMarker, { code: '405', status: 405 });
+  assert.deepEqual(r.missingVersion, { code: 'NoSuchVersion', status: 404 });
+  assert.deepEqual(r.badVersion, { code: 'InvalidArgument', status: 400 });
+  assert.equal(r.restored.CopySourceVersionId, r.v1);
+  assert.equal(r.restoredBody, 'first');
+
+  // data.csv: restored copy, marker, v2, v1; then two versions of each of three logs.
+  const dataCsv = r.listed.filter((v: any[]) => v[0] === 'data.csv');
+  assert.deepEqual(dataCsv.map((v: any[]) => [v[1], v[2], v[3]]), [
+    [r.restored.VersionId, true, 'version'],
+    [r.marker.VersionId, false, 'marker'],
+    [r.v2, false, 'version'],
+    [r.v1, false, 'version'],
+  ]);
+  assert.equal(r.listed.length, 4 + 6);
+  assert.ok(r.pageSizes.every((n: number) => n <= 2), `pages of at most 2: ${r.pageSizes}`);
+  assert.equal(new Set(r.listed.map((v: any[]) => v[1])).size, r.listed.length, 'no version listed twice');
+  assert.deepEqual(r.folders, { prefixes: ['logs/'], keys: ['data.csv', 'data.csv', 'data.csv', 'data.csv'] });
+
+  assert.deepEqual(r.batchErrors, []);
+  assert.equal(r.batchDeleted.length, 2);
+  assert.equal(r.batchDeleted[0].Key, 'logs/0.txt');
+  assert.equal(r.batchDeleted[0].DeleteMarker, false);
+  assert.equal(r.batchDeleted[1].Key, 'logs/1.txt');
+  assert.equal(r.batchDeleted[1].DeleteMarker, true);
+  assert.deepEqual(r.afterBatch, {
+    versions: [['logs/0.txt', true], ['logs/1.txt', false], ['logs/1.txt', false], ['logs/2.txt', false], ['logs/2.txt', true]],
+    markers: [['logs/1.txt', true]],
+  });
+
+  assert.equal(r.nullPutVersion, null, 'a suspended bucket names no version on PUT');
+  assert.deepEqual(r.suspendedVersions, [['null', true, 3]]);
+  assert.equal(r.headNullVersion, 'null');
+});
+
 describe('flexible checksums', () => {
   for (const style of ['virtual', 'path'] as const) {
     test(`put_object (default CRC32, SHA256, CRC32C, CRC64NVME) and head_object ChecksumMode=ENABLED, ${style} style`, async () => {

@@ -9,6 +9,7 @@ import { aclFromHeaders, aclFromXml, aclXml, normaliseAcl } from '../acl.js';
 import { emptyResponse, xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
 import { requireBucket } from '../require-bucket.js';
+import { requestedObject, versionHeader } from '../versions.js';
 import { readSmallBody } from '../xml.js';
 
 type AclOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
@@ -37,17 +38,13 @@ export async function putBucketAcl(ctx: AclOperation<'PutBucketAcl'>): Promise<S
 }
 
 export async function getObjectAcl(ctx: AclOperation<'GetObjectAcl'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  const object = await ctx.services.meta.getObject(ctx.op.bucket, ctx.op.key);
-  if (!object) throw errors.noSuchKey(ctx.op.key);
-  return xmlResponse(await aclXml(ctx.services.meta, object.ownerProjectId, object.acl));
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  return xmlResponse(await aclXml(ctx.services.meta, object.ownerProjectId, object.acl), 200, versionHeader(bucket, object.versionId));
 }
 
 export async function putObjectAcl(ctx: AclOperation<'PutObjectAcl'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  const object = await ctx.services.meta.getObject(ctx.op.bucket, ctx.op.key);
-  if (!object) throw errors.noSuchKey(ctx.op.key);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
   const acl = await requestedAcl(ctx, object.ownerProjectId);
-  if (!(await ctx.services.meta.setObjectAcl(ctx.op.bucket, ctx.op.key, acl))) throw errors.noSuchKey(ctx.op.key);
-  return emptyResponse(200);
+  if (!(await ctx.services.meta.setObjectAcl(bucket.name, ctx.op.key, acl, object.versionId))) throw errors.noSuchKey(ctx.op.key);
+  return emptyResponse(200, versionHeader(bucket, object.versionId));
 }

@@ -1,6 +1,6 @@
 // Bucket operations: list, create, head, delete, location, and the bucket
-// configurations `s3cmd info` reads (ACL, policy, CORS, lifecycle, payer,
-// versioning) as far as this server has them.
+// configurations `s3cmd info` reads (CORS, lifecycle, payer) as far as
+// this server has them.
 
 import { requireCredential, requireProjectWriter } from '../../access/authorize.js';
 import { S3Error, errors } from '../../errors.js';
@@ -96,9 +96,4 @@ export async function getBucketLifecycle(ctx: BucketOperation<'GetBucketLifecycl
 export async function getBucketRequestPayment(ctx: BucketOperation<'GetBucketRequestPayment'>): Promise<S3Response> {
   await requireBucket(ctx, ctx.op.bucket);
   return xmlResponse(document('RequestPaymentConfiguration', el('Payer', 'BucketOwner')));
-}
-
-export async function getBucketVersioning(ctx: BucketOperation<'GetBucketVersioning'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  return xmlResponse(document('VersioningConfiguration', ''));
 }

@@ -7,7 +7,7 @@ import { errors } from '../../errors.js';
 import { MAX_PART_BYTES, MAX_PUT_OBJECT_BYTES } from '../../limits.js';
 import type { ObjectRecord } from '../../store/meta.js';
 import { checkCopySourceConditions } from '../conditions.js';
-import { header, xmlResponse, type RequestContext, type S3Response } from '../context.js';
+import { header, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
 import { algorithmHeader, discard, storeStream, type IngestedBody } from '../ingest.js';
 import { assertValidKey } from '../object-key.js';
 import { parseObjectMetadata, quoteEtag } from '../object-headers.js';
@@ -15,6 +15,7 @@ import { objectStream } from '../object-stream.js';
 import type { CopySource, Operation } from '../operation.js';
 import { parseCopySourceRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
+import { checkedVersionId, newVersionHeader, readableVersion, versionHeader } from '../versions.js';
 import { document, el, isoDate } from '../xml.js';
 import { checksumHeaders, objectData, requestedObjectAcl, requestedTags } from './objects.js';
 import { findUpload, storePart } from './multipart.js';
@@ -22,15 +23,14 @@ import type { ChecksumAlgorithm } from '../../checksum-types.js';
 
 type CopyOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
-async function sourceObject(ctx: RequestContext, source: CopySource): Promise<ObjectRecord> {
-  await requireBucket(ctx, source.bucket, { action: 's3:GetObject', key: source.key });
-  if (source.versionId !== undefined && source.versionId !== 'null') {
-    throw errors.invalidArgument('Invalid version id specified', 'x-amz-copy-source', source.versionId);
-  }
-  const object = await ctx.services.meta.getObject(source.bucket, source.key);
-  if (!object) throw errors.noSuchKey(source.key);
+/** The copy source's object, and the x-amz-copy-source-version-id the response names it by. */
+async function sourceObject(ctx: RequestContext, source: CopySource): Promise<{ object: ObjectRecord; headers: ResponseHeaders }> {
+  const bucket = await requireBucket(ctx, source.bucket, { action: 's3:GetObject', key: source.key });
+  const versionId = checkedVersionId(source.versionId, 'x-amz-copy-source');
+  const object = await readableVersion(ctx, bucket, source.key, versionId, 'copy-source');
   checkCopySourceConditions(ctx.headers, object);
-  return object;
+  const { 'x-amz-version-id': sourceVersion } = versionHeader(bucket, object.versionId);
+  return { object, headers: sourceVersion === undefined ? {} : { 'x-amz-copy-source-version-id': sourceVersion } };
 }
 
 async function copyBytes(
@@ -62,8 +62,11 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   }
-  const sourceObj = await sourceObject(ctx, source);
-  const inPlace = source.bucket === bucketName && source.key === key;
+  const { object: sourceObj, headers: sourceHeaders } = await sourceObject(ctx, source);
+  // Copying an older version over its key (restoring it) is not a copy onto itself.
+  const sameKey = source.bucket === bucketName && source.key === key;
+  const inPlace =
+    sameKey && (source.versionId === undefined || sourceObj.versionId === (await ctx.services.meta.getObject(bucketName, key))?.versionId);
   const storageClassChange = header(ctx.headers, 'x-amz-storage-class') !== undefined;
   if (inPlace && directive === 'COPY' && !storageClassChange) {
     throw errors.invalidRequest(
@@ -101,16 +104,17 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
     tags,
   };
   let object: ObjectRecord;
+  let versionId: string;
   if (requested === undefined || requested === sourceObj.checksum?.algorithm) {
     // The store counts references to blobs: the copy shares the source's
     // bytes (and so its ETag and checksum), and no data moves.
     object = { ...base, size: sourceObj.size, etag: sourceObj.etag, checksum: sourceObj.checksum, partsCount: sourceObj.partsCount, data: sourceObj.data };
-    await ctx.services.meta.putObject(object);
+    versionId = await ctx.services.meta.putObject(object);
   } else {
     const body = await copyBytes(ctx, sourceObj, undefined, { allowInline: true, algorithm: requested });
     object = { ...base, size: body.size, etag: body.md5, checksum: body.checksum && { ...body.checksum, type: 'FULL_OBJECT' }, data: objectData(body) };
     try {
-      await ctx.services.meta.putObject(object);
+      versionId = await ctx.services.meta.putObject(object);
     } catch (error) {
       await discard(ctx.services.blobs, body.data);
       throw error;
@@ -120,7 +124,7 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
   return xmlResponse(
     document('CopyObjectResult', `${el('LastModified', isoDate(object.lastModified))}${el('ETag', quoteEtag(object.etag))}${checksumXml}`),
     200,
-    checksumHeaders(object),
+    { ...checksumHeaders(object), ...sourceHeaders, ...newVersionHeader(versionId) },
   );
 }
 
@@ -128,7 +132,7 @@ export async function uploadPartCopy(ctx: CopyOperation<'UploadPartCopy'>): Prom
   const { bucket, key, uploadId, partNumber, source } = ctx.op;
   await requireBucket(ctx, bucket);
   const upload = await findUpload(ctx, bucket, key, uploadId);
-  const sourceObj = await sourceObject(ctx, source);
+  const { object: sourceObj, headers: sourceHeaders } = await sourceObject(ctx, source);
   const rangeHeader = header(ctx.headers, 'x-amz-copy-source-range');
   const range = rangeHeader !== undefined ? parseCopySourceRange(rangeHeader, sourceObj.size) : undefined;
   const length = range ? range.end - range.start + 1 : sourceObj.size;
@@ -139,5 +143,5 @@ export async function uploadPartCopy(ctx: CopyOperation<'UploadPartCopy'>): Prom
   const lastModified = new Date();
   await storePart(ctx, uploadId, partNumber, body, lastModified);
   const checksumXml = body.checksum ? el(`Checksum${body.checksum.algorithm}`, body.checksum.value) : '';
-  return xmlResponse(document('CopyPartResult', `${el('LastModified', isoDate(lastModified))}${el('ETag', quoteEtag(body.md5))}${checksumXml}`));
+  return xmlResponse(document('CopyPartResult', `${el('LastModified', isoDate(lastModified))}${el('ETag', quoteEtag(body.md5))}${checksumXml}`), 200, sourceHeaders);
 }

@@ -1,4 +1,4 @@
-// DeleteObjects: up to 1000 keys in one request, quiet or verbose result.
+// DeleteObjects: up to 1000 keys (or versions) in one request, quiet or verbose result.
 // The body must carry Content-MD5 or a flexible checksum, as S3 requires.
 
 import { createHash } from 'node:crypto';
@@ -8,7 +8,8 @@ import { MAX_DELETE_OBJECTS, MAX_KEY_BYTES, MAX_XML_BODY_BYTES } from '../../lim
 import { header, xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import { checksumMismatch, expectedChecksum } from '../ingest.js';
 import type { Operation } from '../operation.js';
-import type { Bucket } from '../../store/meta.js';
+import type { Bucket, DeleteOutcome } from '../../store/meta.js';
+import { isVersionId } from '../../store/version-id.js';
 import { authorizeOn } from '../require-bucket.js';
 import { children, document, el, parseXml, readSmallBody, text } from '../xml.js';
 
@@ -26,6 +27,13 @@ function verifyIntegrity(ctx: RequestContext, body: Buffer): void {
     actual.update(body);
     if (expectedChecksum(ctx, checksum) !== actual.digest().toString('base64')) throw checksumMismatch(checksum.algorithm);
   }
+}
+
+/** A <Deleted> entry: the version asked for, and the delete marker made or removed. */
+function deletedXml(item: { key: string; versionId?: string }, outcome: DeleteOutcome): string {
+  const version = item.versionId === undefined ? '' : el('VersionId', item.versionId);
+  const marker = outcome.deleteMarker ? `${el('DeleteMarker', true)}${el('DeleteMarkerVersionId', outcome.versionId ?? '')}` : '';
+  return `<Deleted>${el('Key', item.key)}${version}${marker}</Deleted>`;
 }
 
 /** Whether the caller may delete this key; refusal is reported per key, not for the whole request. */
@@ -57,19 +65,19 @@ export async function deleteObjects(ctx: RequestContext<Extract<Operation, { typ
   if (objects.length === 0 || objects.length > MAX_DELETE_OBJECTS) throw errors.malformedXml();
 
   const results: string[] = [];
-  const deletable: string[] = [];
+  const deletable: Array<{ key: string; versionId?: string }> = [];
   for (const { key, versionId } of objects) {
     if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
       results.push(`<Error>${el('Key', key)}${el('Code', 'KeyTooLongError')}${el('Message', 'Your key is too long')}</Error>`);
-    } else if (versionId !== undefined && versionId !== 'null') {
+    } else if (versionId !== undefined && !isVersionId(versionId)) {
       results.push(`<Error>${el('Key', key)}${el('VersionId', versionId)}${el('Code', 'NoSuchVersion')}${el('Message', 'The specified version does not exist.')}</Error>`);
     } else if (!(await mayDelete(ctx, found, key))) {
       results.push(`<Error>${el('Key', key)}${el('Code', 'AccessDenied')}${el('Message', 'Access Denied')}</Error>`);
     } else {
-      deletable.push(key);
+      deletable.push({ key, versionId });
     }
   }
-  await ctx.services.meta.deleteObjects(bucket, deletable);
-  if (!quiet) for (const key of deletable) results.push(`<Deleted>${el('Key', key)}</Deleted>`);
+  const outcomes = await ctx.services.meta.deleteObjects(bucket, deletable);
+  if (!quiet) deletable.forEach((item, i) => results.push(deletedXml(item, outcomes[i]!)));
   return xmlResponse(document('DeleteResult', results.join('')));
 }

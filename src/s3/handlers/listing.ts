@@ -1,13 +1,15 @@
-// ListObjects (v1) and ListObjectsV2. The store walks the key index; this
-// file turns S3's parameters into a ListQuery and the page into XML.
+// ListObjects (v1), ListObjectsV2 and ListObjectVersions. The store walks
+// the key index; this file turns S3's parameters into a query and the page
+// into XML.
 
 import { errors } from '../../errors.js';
-import type { ListPage, ObjectSummary } from '../../store/meta.js';
+import type { ListPage, ObjectSummary, VersionSummary } from '../../store/meta.js';
 import { xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import { pageSize, urlEncodeKey, urlEncodingRequested } from '../max-keys.js';
 import type { Operation } from '../operation.js';
 import { OwnerNames, ownerXml } from '../owner.js';
 import { requireBucket } from '../require-bucket.js';
+import { checkedVersionId } from '../versions.js';
 import { document, el, isoDate } from '../xml.js';
 
 type ListOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
@@ -108,6 +110,39 @@ export async function listObjectsV2(ctx: ListOperation<'ListObjectsV2'>): Promis
         `${token !== null ? el('ContinuationToken', token) : ''}${next}` +
         `${startAfter ? el('StartAfter', common.encode(startAfter)) : ''}${el('IsTruncated', page.isTruncated)}` +
         (await entriesXml(ctx, page, common, fetchOwner)),
+    ),
+  );
+}
+
+/** One <Version> or <DeleteMarker> of ListObjectVersions. */
+function versionXml(version: VersionSummary, common: Common, owner: string): string {
+  const head = `${el('Key', common.encode(version.key))}${el('VersionId', version.versionId)}${el('IsLatest', version.isLatest)}<LastModified>${isoDate(version.lastModified)}</LastModified>`;
+  if (version.deleteMarker) return `<DeleteMarker>${head}${owner}</DeleteMarker>`;
+  return `<Version>${head}<ETag>&quot;${version.etag}&quot;</ETag><Size>${version.size}</Size>${owner}<StorageClass>${version.storageClass}</StorageClass></Version>`;
+}
+
+export async function listObjectVersions(ctx: ListOperation<'ListObjectVersions'>): Promise<S3Response> {
+  await requireBucket(ctx, ctx.op.bucket);
+  const common = commonParams(ctx, ctx.op.bucket);
+  const { query } = ctx.target;
+  const keyMarker = query.get('key-marker') ?? '';
+  const versionIdMarker = checkedVersionId(query.get('version-id-marker') ?? undefined, 'version-id-marker') ?? '';
+  if (versionIdMarker !== '' && keyMarker === '') {
+    throw errors.invalidArgument('A version-id marker cannot be specified without a key marker.', 'version-id-marker', versionIdMarker);
+  }
+  const page = await ctx.services.meta.listObjectVersions({ ...common, keyMarker, versionIdMarker });
+  const names = new OwnerNames(ctx.services.meta);
+  let entries = '';
+  for (const version of page.versions) entries += versionXml(version, common, ownerXml(await names.get(version.ownerProjectId)));
+  for (const prefix of page.commonPrefixes) entries += `<CommonPrefixes>${el('Prefix', common.encode(prefix))}</CommonPrefixes>`;
+  const next = page.isTruncated
+    ? `${el('NextKeyMarker', common.encode(page.nextKeyMarker ?? ''))}${page.nextVersionIdMarker === undefined ? '' : el('NextVersionIdMarker', page.nextVersionIdMarker)}`
+    : '';
+  return xmlResponse(
+    document(
+      'ListVersionsResult',
+      `${headXml(common)}${el('KeyMarker', common.encode(keyMarker))}${el('VersionIdMarker', versionIdMarker)}${next}` +
+        `${el('IsTruncated', page.isTruncated)}${entries}`,
     ),
   );
 }

@@ -15,6 +15,7 @@ import { parseObjectMetadata, quoteEtag } from '../object-headers.js';
 import type { Operation } from '../operation.js';
 import { OwnerNames, ownerXml } from '../owner.js';
 import { requireBucket } from '../require-bucket.js';
+import { newVersionHeader } from '../versions.js';
 import { children, document, el, isoDate, parseXml, readSmallBody, text } from '../xml.js';
 import { checksumHeaders, requestedObjectAcl, requestedTags } from './objects.js';
 
@@ -217,13 +218,14 @@ export async function completeMultipartUpload(ctx: UploadOperation<'CompleteMult
     tags: upload.tags,
     data: { kind: 'parts', parts },
   };
-  if (!(await ctx.services.meta.completeUpload(uploadId, object))) throw errors.noSuchUpload(uploadId);
+  const versionId = await ctx.services.meta.completeUpload(uploadId, object);
+  if (versionId === undefined) throw errors.noSuchUpload(uploadId);
   const checksumXml = checksum ? `${el(`Checksum${checksum.algorithm}`, checksum.value)}${el('ChecksumType', checksum.type)}` : '';
   const location = `/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
   return xmlResponse(
     document('CompleteMultipartUploadResult', `${el('Location', location)}${el('Bucket', bucket)}${el('Key', key)}${el('ETag', quoteEtag(object.etag))}${checksumXml}`),
     200,
-    checksumHeaders(object),
+    { ...checksumHeaders(object), ...newVersionHeader(versionId) },
   );
 }
 

@@ -1,9 +1,8 @@
-// Single-object operations: PutObject, GetObject, HeadObject, DeleteObject,
-// GetObjectAcl.
+// Single-object operations: PutObject, GetObject, HeadObject, DeleteObject.
 
 import { S3Error, errors } from '../../errors.js';
 import { MAX_PUT_OBJECT_BYTES } from '../../limits.js';
-import type { Grant, ObjectData, ObjectRecord } from '../../store/meta.js';
+import type { Bucket, Grant, ObjectData, ObjectRecord } from '../../store/meta.js';
 import { aclFromHeaders, normaliseAcl } from '../acl.js';
 import { tagsFromHeader, type Tags } from '../tagging.js';
 import { checkReadConditions } from '../conditions.js';
@@ -15,6 +14,7 @@ import { objectBody, partRange } from '../object-stream.js';
 import type { Operation } from '../operation.js';
 import { parseRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
+import { newVersionHeader, requestedObject, requestedVersionId, versionHeader } from '../versions.js';
 
 type ObjectOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -100,24 +100,14 @@ export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Re
     tags,
     data: objectData(body),
   };
+  let versionId: string;
   try {
-    await meta.putObject(object);
+    versionId = await meta.putObject(object);
   } catch (error) {
     await discard(ctx.services.blobs, body.data);
     throw error;
   }
-  return emptyResponse(200, { ETag: quoteEtag(object.etag), ...checksumHeaders(object) });
-}
-
-async function readableObject(ctx: RequestContext, bucket: string, key: string): Promise<ObjectRecord> {
-  await requireBucket(ctx, bucket);
-  const versionId = ctx.target.query.get('versionId');
-  if (versionId !== null && versionId !== 'null') {
-    throw errors.invalidArgument('Invalid version id specified', 'versionId', versionId);
-  }
-  const object = await ctx.services.meta.getObject(bucket, key);
-  if (!object) throw errors.noSuchKey(key);
-  return object;
+  return emptyResponse(200, { ETag: quoteEtag(object.etag), ...checksumHeaders(object), ...newVersionHeader(versionId) });
 }
 
 interface ReadPlan {
@@ -127,8 +117,8 @@ interface ReadPlan {
 }
 
 /** Everything GET and HEAD share: conditions, range or part, header overrides. */
-function planRead(ctx: ObjectOperation<'GetObject' | 'HeadObject'>, object: ObjectRecord): ReadPlan {
-  const headers = objectHeaders(object);
+function planRead(ctx: ObjectOperation<'GetObject' | 'HeadObject'>, bucket: Bucket, object: ObjectRecord): ReadPlan {
+  const headers = { ...objectHeaders(object), ...versionHeader(bucket, object.versionId) };
   if (checkReadConditions(ctx.headers, object) === 'not-modified') {
     return { status: 304, headers: { ETag: headers.ETag!, 'Last-Modified': headers['Last-Modified']! } };
   }
@@ -175,23 +165,25 @@ async function addUploader(ctx: RequestContext, object: ObjectRecord, headers: R
 }
 
 export async function getObject(ctx: ObjectOperation<'GetObject'>): Promise<S3Response> {
-  const object = await readableObject(ctx, ctx.op.bucket, ctx.op.key);
-  const plan = planRead(ctx, object);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const plan = planRead(ctx, bucket, object);
   await addUploader(ctx, object, plan.headers);
   if (plan.status === 304) return emptyResponse(304, plan.headers);
   return { status: plan.status, headers: plan.headers, body: objectBody(ctx.services.blobs, object, plan.range) };
 }
 
 export async function headObject(ctx: ObjectOperation<'HeadObject'>): Promise<S3Response> {
-  const object = await readableObject(ctx, ctx.op.bucket, ctx.op.key);
-  const plan = planRead(ctx, object);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const plan = planRead(ctx, bucket, object);
   await addUploader(ctx, object, plan.headers);
   return emptyResponse(plan.status, plan.headers);
 }
 
 export async function deleteObject(ctx: ObjectOperation<'DeleteObject'>): Promise<S3Response> {
-  const { bucket, key } = ctx.op;
-  await requireBucket(ctx, bucket);
-  await ctx.services.meta.deleteObject(bucket, key);
-  return emptyResponse(204);
+  const { key } = ctx.op;
+  const bucket = await requireBucket(ctx, ctx.op.bucket);
+  const outcome = await ctx.services.meta.deleteObject(bucket.name, key, requestedVersionId(ctx));
+  const headers: ResponseHeaders = versionHeader(bucket, outcome.versionId);
+  if (outcome.deleteMarker) headers['x-amz-delete-marker'] = 'true';
+  return emptyResponse(204, headers);
 }

@@ -7,38 +7,32 @@ import type { ObjectRecord } from '../../store/meta.js';
 import { emptyResponse, xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
 import { requireBucket } from '../require-bucket.js';
+import { requestedObject, versionHeader } from '../versions.js';
 import { tagsFromXml, tagsXml, type Tags } from '../tagging.js';
 import { readSmallBody } from '../xml.js';
 
 type TaggingOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
-async function taggedObject(ctx: TaggingOperation<'GetObjectTagging' | 'PutObjectTagging' | 'DeleteObjectTagging'>): Promise<ObjectRecord> {
-  await requireBucket(ctx, ctx.op.bucket);
-  const object = await ctx.services.meta.getObject(ctx.op.bucket, ctx.op.key);
-  if (!object) throw errors.noSuchKey(ctx.op.key);
-  return object;
-}
-
-async function setTags(ctx: TaggingOperation<'PutObjectTagging' | 'DeleteObjectTagging'>, tags: Tags): Promise<void> {
-  if (!(await ctx.services.meta.setObjectTags(ctx.op.bucket, ctx.op.key, tags))) throw errors.noSuchKey(ctx.op.key);
-}
-
 export async function getObjectTagging(ctx: TaggingOperation<'GetObjectTagging'>): Promise<S3Response> {
-  const object = await taggedObject(ctx);
-  return xmlResponse(tagsXml(object.tags));
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  return xmlResponse(tagsXml(object.tags), 200, versionHeader(bucket, object.versionId));
 }
 
 export async function putObjectTagging(ctx: TaggingOperation<'PutObjectTagging'>): Promise<S3Response> {
-  await taggedObject(ctx);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
   const tags = tagsFromXml(await readSmallBody(ctx.payload.stream, MAX_XML_BODY_BYTES));
-  await setTags(ctx, tags);
-  return emptyResponse(200);
+  await setTags(ctx, object, tags);
+  return emptyResponse(200, versionHeader(bucket, object.versionId));
 }
 
 export async function deleteObjectTagging(ctx: TaggingOperation<'DeleteObjectTagging'>): Promise<S3Response> {
-  await taggedObject(ctx);
-  await setTags(ctx, {});
-  return emptyResponse(204);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  await setTags(ctx, object, {});
+  return emptyResponse(204, versionHeader(bucket, object.versionId));
+}
+
+async function setTags(ctx: TaggingOperation<'PutObjectTagging' | 'DeleteObjectTagging'>, object: ObjectRecord, tags: Tags): Promise<void> {
+  if (!(await ctx.services.meta.setObjectTags(object.bucket, object.key, tags, object.versionId))) throw errors.noSuchKey(object.key);
 }
 
 export async function getBucketTagging(ctx: TaggingOperation<'GetBucketTagging'>): Promise<S3Response> {
