@@ -31,6 +31,8 @@ export interface AccessRequest {
   action: string;
   /** The object key for object-level actions. */
   key?: string;
+  /** The object version, when the request names one (its ACL decides, not the current version's). */
+  versionId?: string;
   /** Condition keys of the request (aws:SourceIp, s3:prefix, ...); only read when the bucket has a policy. */
   context: Record<string, ContextValue>;
 }
@@ -73,12 +75,17 @@ async function ownerMayAct(meta: MetaStore, credential: Credential, action: stri
 /** What a caller outside the owning project needs granted, and on which ACL. */
 const ACL_NEEDS: Record<string, { on: 'bucket' | 'object'; permission: Permission }> = {
   's3:GetObject': { on: 'object', permission: 'READ' },
+  's3:GetObjectVersion': { on: 'object', permission: 'READ' },
   's3:GetObjectAcl': { on: 'object', permission: 'READ_ACP' },
+  's3:GetObjectVersionAcl': { on: 'object', permission: 'READ_ACP' },
   's3:PutObjectAcl': { on: 'object', permission: 'WRITE_ACP' },
+  's3:PutObjectVersionAcl': { on: 'object', permission: 'WRITE_ACP' },
   's3:ListBucket': { on: 'bucket', permission: 'READ' },
+  's3:ListBucketVersions': { on: 'bucket', permission: 'READ' },
   's3:ListBucketMultipartUploads': { on: 'bucket', permission: 'READ' },
   's3:PutObject': { on: 'bucket', permission: 'WRITE' },
   's3:DeleteObject': { on: 'bucket', permission: 'WRITE' },
+  's3:DeleteObjectVersion': { on: 'bucket', permission: 'WRITE' },
   's3:AbortMultipartUpload': { on: 'bucket', permission: 'WRITE' },
   's3:ListMultipartUploadParts': { on: 'bucket', permission: 'WRITE' },
   's3:GetBucketAcl': { on: 'bucket', permission: 'READ_ACP' },
@@ -99,8 +106,11 @@ async function aclAllows(meta: MetaStore, request: AccessRequest): Promise<boole
   if (!need) return false;
   if (need.on === 'bucket') return grants(request.bucket.acl, request.credential, need.permission);
   if (request.key === undefined) return false;
-  const object = await meta.getObject(request.bucket.name, request.key);
-  return object !== undefined && grants(object.acl, request.credential, need.permission);
+  const object =
+    request.versionId === undefined
+      ? await meta.getObject(request.bucket.name, request.key)
+      : await meta.getObjectVersion(request.bucket.name, request.key, request.versionId);
+  return object !== undefined && !('deleteMarker' in object) && grants(object.acl, request.credential, need.permission);
 }
 
 export async function authorize(meta: MetaStore, request: AccessRequest): Promise<void> {

@@ -49,8 +49,20 @@ const ACTIONS: Record<OperationType, string> = {
   ListParts: 's3:ListMultipartUploadParts',
 };
 
-export function actionOf(type: OperationType): string {
-  return ACTIONS[type];
+/** What an object operation is authorized as when it names a version (?versionId=). */
+const VERSION_ACTIONS: Partial<Record<OperationType, string>> = {
+  GetObject: 's3:GetObjectVersion',
+  HeadObject: 's3:GetObjectVersion',
+  DeleteObject: 's3:DeleteObjectVersion',
+  GetObjectAcl: 's3:GetObjectVersionAcl',
+  PutObjectAcl: 's3:PutObjectVersionAcl',
+  GetObjectTagging: 's3:GetObjectVersionTagging',
+  PutObjectTagging: 's3:PutObjectVersionTagging',
+  DeleteObjectTagging: 's3:DeleteObjectVersionTagging',
+};
+
+export function actionOf(type: OperationType, versionId?: string): string {
+  return (versionId === undefined ? undefined : VERSION_ACTIONS[type]) ?? ACTIONS[type];
 }
 
 /** Condition keys of this request, as bucket policies name them. */

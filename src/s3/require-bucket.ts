@@ -11,6 +11,8 @@ export interface BucketAccess {
   action?: string;
   /** The object acted on, for object-level actions; by default the request's key. */
   key?: string;
+  /** The version acted on; by default the request's versionId parameter. */
+  versionId?: string;
 }
 
 export async function requireBucket(ctx: RequestContext, name: string, access: BucketAccess = {}): Promise<Bucket> {
@@ -23,6 +25,7 @@ export async function requireBucket(ctx: RequestContext, name: string, access: B
 /** Checks one more action on an already loaded bucket (e.g. each key of a DeleteObjects). */
 export async function authorizeOn(ctx: RequestContext, bucket: Bucket, access: BucketAccess = {}): Promise<void> {
   const key = access.key ?? ('key' in ctx.op ? ctx.op.key : undefined);
+  const versionId = access.versionId ?? ctx.target.query.get('versionId') ?? undefined;
   // Only a policy reads condition keys: requests to buckets without one skip building them.
   const context = bucket.policy === undefined ? {} : conditionContext(ctx);
   if (bucket.policy !== undefined && key !== undefined) {
@@ -33,8 +36,9 @@ export async function authorizeOn(ctx: RequestContext, bucket: Bucket, access: B
   return authorize(ctx.services.meta, {
     credential: ctx.credential,
     bucket,
-    action: access.action ?? actionOf(ctx.op.type),
+    action: access.action ?? actionOf(ctx.op.type, versionId),
     key,
+    versionId,
     context,
   });
 }

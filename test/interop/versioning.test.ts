@@ -96,6 +96,19 @@ describe('versioning with the aws CLI and s3cmd', () => {
     assert.equal(md5Hex(await readFile(back)), Versions[0]!.ETag.replaceAll('"', ''));
   });
 
+  it('an ACL belongs to a version: a public current version does not publish the private one before it', async () => {
+    const file = path.join(aws.dir, 'note.txt');
+    await writeFile(file, 'private draft');
+    const draft = await awsJson<{ VersionId: string }>(aws, ['s3api', 'put-object', '--bucket', bucket, '--key', 'note.txt', '--body', file]);
+    await writeFile(file, 'public text');
+    const published = await awsJson<{ VersionId: string }>(aws, ['s3api', 'put-object', '--bucket', bucket, '--key', 'note.txt', '--body', file, '--acl', 'public-read']);
+    const status = async (query: string) =>
+      (await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${server.endpoint}/${bucket}/note.txt${query}`])).stdout;
+    assert.equal(await status(''), '200');
+    assert.equal(await status(`?versionId=${published.VersionId}`), '200');
+    assert.equal(await status(`?versionId=${draft.VersionId}`), '403');
+  });
+
   it('deletes every version for good, after which the bucket can go', async () => {
     const { Versions = [], DeleteMarkers = [] } = await versions();
     for (const { Key, VersionId } of [...Versions, ...DeleteMarkers]) {

@@ -25,7 +25,8 @@ type CopyOperation<T extends Operation['type']> = RequestContext<Extract<Operati
 
 /** The copy source's object, and the x-amz-copy-source-version-id the response names it by. */
 async function sourceObject(ctx: RequestContext, source: CopySource): Promise<{ object: ObjectRecord; headers: ResponseHeaders }> {
-  const bucket = await requireBucket(ctx, source.bucket, { action: 's3:GetObject', key: source.key });
+  const action = source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion';
+  const bucket = await requireBucket(ctx, source.bucket, { action, key: source.key, versionId: source.versionId });
   const versionId = checkedVersionId(source.versionId, 'x-amz-copy-source');
   const object = await readableVersion(ctx, bucket, source.key, versionId, 'copy-source');
   checkCopySourceConditions(ctx.headers, object);
