@@ -19,6 +19,9 @@ const ACTIONS: Record<OperationType, string> = {
   DeleteBucketPolicy: 's3:DeleteBucketPolicy',
   GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
   GetBucketCors: 's3:GetBucketCORS',
+  PutBucketCors: 's3:PutBucketCORS',
+  // IAM has no delete action for CORS: removing the rules is putting none.
+  DeleteBucketCors: 's3:PutBucketCORS',
   GetBucketLifecycle: 's3:GetLifecycleConfiguration',
   GetBucketRequestPayment: 's3:GetBucketRequestPayment',
   GetBucketVersioning: 's3:GetBucketVersioning',

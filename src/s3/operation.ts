@@ -25,6 +25,8 @@ export type Operation =
   | BucketOp<'DeleteBucketPolicy'>
   | BucketOp<'GetBucketPolicyStatus'>
   | BucketOp<'GetBucketCors'>
+  | BucketOp<'PutBucketCors'>
+  | BucketOp<'DeleteBucketCors'>
   | BucketOp<'GetBucketLifecycle'>
   | BucketOp<'GetBucketRequestPayment'>
   | BucketOp<'GetBucketVersioning'>
@@ -50,3 +52,14 @@ export type Operation =
   | UploadOp<'ListParts'>;
 
 export type OperationType = Operation['type'];
+
+/**
+ * A CORS preflight (OPTIONS on a bucket or object). Not an S3 operation of
+ * its own caller: a browser sends it without credentials, and it is answered
+ * from the bucket's CORS rules before, and without, authentication.
+ */
+export interface CorsPreflight {
+  type: 'CorsPreflight';
+  bucket: string;
+  key?: string;
+}
