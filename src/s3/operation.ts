@@ -54,9 +54,9 @@ export type Operation =
 export type OperationType = Operation['type'];
 
 /**
- * A CORS preflight (OPTIONS on a bucket or object). Not an S3 operation of
- * its own caller: a browser sends it without credentials, and it is answered
- * from the bucket's CORS rules before, and without, authentication.
+ * A CORS preflight (OPTIONS on a bucket or object). Not an operation anyone
+ * is authorized for: a browser sends it without credentials, and it is
+ * answered from the bucket's CORS rules before, and without, authentication.
  */
 export interface CorsPreflight {
   type: 'CorsPreflight';
