@@ -37,6 +37,12 @@ export const MAX_TAG_KEY_CHARS = 128;
 export const MAX_TAG_VALUE_CHARS = 256;
 /** "Bucket policies are limited to 20 KB in size" (S3 UG, Adding a bucket policy); counted without whitespace. */
 export const MAX_BUCKET_POLICY_BYTES = 20 * 1024;
+/** "The document is limited to 64 KB in size" (S3 API Reference, PutBucketCors). */
+export const MAX_CORS_CONFIGURATION_BYTES = 64 * KiB;
+/** "You can add up to 100 rules to the configuration" (S3 API Reference, CORSConfiguration). */
+export const MAX_CORS_RULES = 100;
+/** A CORSRule's ID: "The value cannot be longer than 255 characters" (S3 API Reference, CORSRule). */
+export const MAX_CORS_RULE_ID_CHARS = 255;
 /** Bucket names: 3..63 characters (S3 UG, Bucket naming rules). */
 export const MIN_BUCKET_NAME = 3;
 export const MAX_BUCKET_NAME = 63;

@@ -12,6 +12,7 @@ import { S3Error, errors } from '../errors.js';
 import { handleIdentityRequest, isIdentityRequest } from '../identity/http.js';
 import type { ResponseHeaders, S3Response, Services } from '../s3/context.js';
 import { dispatch } from '../s3/dispatch.js';
+import { actualRequestCorsHeaders, corsPreflight } from '../s3/handlers/cors.js';
 import { route } from '../s3/router.js';
 import { document, el } from '../s3/xml.js';
 
@@ -33,7 +34,7 @@ function errorXml(error: S3Error, requestId: string, resource: string): string {
   );
 }
 
-function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, requestId: string): void {
+function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, requestId: string, cors: ResponseHeaders = {}): void {
   const error = failure instanceof S3Error ? failure : errors.internal();
   if (!(failure instanceof S3Error)) console.error(`[${requestId}] ${req.method} ${req.url}:`, failure);
   if (res.headersSent) {
@@ -49,12 +50,15 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
   }
   const resource = (req.url ?? '/').replace(/^https?:\/\/[^/]*/i, '').split('?')[0] || '/';
   if (req.method === 'HEAD') {
-    res.writeHead(error.status, headerList(requestId, error.headers) as unknown as string[]);
+    res.writeHead(error.status, headerList(requestId, { ...error.headers, ...cors }) as unknown as string[]);
     res.end();
     return;
   }
   const body = errorXml(error, requestId, resource);
-  res.writeHead(error.status, headerList(requestId, { ...error.headers, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) }) as unknown as string[]);
+  res.writeHead(
+    error.status,
+    headerList(requestId, { ...error.headers, ...cors, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) }) as unknown as string[],
+  );
   res.end(body);
 }
 
@@ -93,12 +97,22 @@ export function createS3Server(services: Services): http.Server {
   const server = http.createServer(async (req, res) => {
     if (isIdentityRequest(req, services.config.domains)) return handleIdentityRequest(req, res, services);
     const requestId = nextRequestId();
+    const method = req.method ?? 'GET';
+    // The CORS headers of this request's response or error; only a request with an Origin looks them up.
+    let cors: ResponseHeaders = {};
     try {
-      const { target, op } = route(req.method ?? 'GET', req.url ?? '/', req.headers, services.config.domains);
+      const { target, op } = route(method, req.url ?? '/', req.headers, services.config.domains);
+      if (op.type === 'CorsPreflight') {
+        await send(req, res, await corsPreflight(services, op, req.headers), requestId);
+        return;
+      }
+      if (req.headers.origin !== undefined && target.bucket !== undefined) {
+        cors = await actualRequestCorsHeaders(services, target.bucket, method, req.headers);
+      }
       const { credential, payload } = await authenticate(req, target, authOptions);
       const response = await dispatch({
         requestId,
-        method: req.method ?? 'GET',
+        method,
         headers: req.headers,
         target,
         op,
@@ -107,9 +121,11 @@ export function createS3Server(services: Services): http.Server {
         payload,
         services,
       });
+      Object.assign(response.headers, cors);
       await send(req, res, response, requestId);
     } catch (failure) {
-      sendError(req, res, failure, requestId);
+      // S3 sends the CORS headers with an error too, so that the page can read it.
+      sendError(req, res, failure, requestId, cors);
     }
   });
   // Large uploads may take long: no whole-request deadline, generous keep-alive.

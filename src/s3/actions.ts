@@ -22,6 +22,9 @@ const ACTIONS: Record<OperationType, string> = {
   PutBucketTagging: 's3:PutBucketTagging',
   DeleteBucketTagging: 's3:PutBucketTagging',
   GetBucketCors: 's3:GetBucketCORS',
+  PutBucketCors: 's3:PutBucketCORS',
+  // IAM has no delete action for CORS: removing the rules is putting none.
+  DeleteBucketCors: 's3:PutBucketCORS',
   GetBucketLifecycle: 's3:GetLifecycleConfiguration',
   GetBucketRequestPayment: 's3:GetBucketRequestPayment',
   GetBucketVersioning: 's3:GetBucketVersioning',

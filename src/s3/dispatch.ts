@@ -7,6 +7,7 @@ import type { Operation } from './operation.js';
 import * as acl from './handlers/acl.js';
 import * as buckets from './handlers/buckets.js';
 import { copyObject, uploadPartCopy } from './handlers/copy.js';
+import * as cors from './handlers/cors.js';
 import { deleteObjects } from './handlers/delete-objects.js';
 import { listObjects, listObjectsV2, listObjectVersions } from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
@@ -34,7 +35,9 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'GetBucketTagging': return tagging.getBucketTagging(ctx as Ctx<'GetBucketTagging'>);
     case 'PutBucketTagging': return tagging.putBucketTagging(ctx as Ctx<'PutBucketTagging'>);
     case 'DeleteBucketTagging': return tagging.deleteBucketTagging(ctx as Ctx<'DeleteBucketTagging'>);
-    case 'GetBucketCors': return buckets.getBucketCors(ctx as Ctx<'GetBucketCors'>);
+    case 'GetBucketCors': return cors.getBucketCors(ctx as Ctx<'GetBucketCors'>);
+    case 'PutBucketCors': return cors.putBucketCors(ctx as Ctx<'PutBucketCors'>);
+    case 'DeleteBucketCors': return cors.deleteBucketCors(ctx as Ctx<'DeleteBucketCors'>);
     case 'GetBucketLifecycle': return buckets.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
     case 'GetBucketRequestPayment': return buckets.getBucketRequestPayment(ctx as Ctx<'GetBucketRequestPayment'>);
     case 'GetBucketVersioning': return versioning.getBucketVersioning(ctx as Ctx<'GetBucketVersioning'>);

@@ -28,6 +28,8 @@ export type Operation =
   | BucketOp<'PutBucketTagging'>
   | BucketOp<'DeleteBucketTagging'>
   | BucketOp<'GetBucketCors'>
+  | BucketOp<'PutBucketCors'>
+  | BucketOp<'DeleteBucketCors'>
   | BucketOp<'GetBucketLifecycle'>
   | BucketOp<'GetBucketRequestPayment'>
   | BucketOp<'GetBucketVersioning'>
@@ -55,3 +57,14 @@ export type Operation =
   | UploadOp<'ListParts'>;
 
 export type OperationType = Operation['type'];
+
+/**
+ * A CORS preflight (OPTIONS on a bucket or object). Not an operation anyone
+ * is authorized for: a browser sends it without credentials, and it is
+ * answered from the bucket's CORS rules before, and without, authentication.
+ */
+export interface CorsPreflight {
+  type: 'CorsPreflight';
+  bucket: string;
+  key?: string;
+}

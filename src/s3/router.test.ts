@@ -42,6 +42,16 @@ describe('router', () => {
     assert.equal(op('PUT', '/b/k?partNumber=1&uploadId=u', { 'x-amz-copy-source': 'src/x' }).type, 'UploadPartCopy');
   });
 
+  it('routes the CORS configuration and the preflight OPTIONS of buckets and objects, in both styles', () => {
+    assert.deepEqual(op('GET', '/b?cors'), { type: 'GetBucketCors', bucket: 'b' });
+    assert.deepEqual(op('PUT', '/b?cors'), { type: 'PutBucketCors', bucket: 'b' });
+    assert.deepEqual(op('DELETE', '/b?cors'), { type: 'DeleteBucketCors', bucket: 'b' });
+    assert.deepEqual(op('OPTIONS', '/b/dir/k'), { type: 'CorsPreflight', bucket: 'b', key: 'dir/k' });
+    assert.deepEqual(op('OPTIONS', '/b'), { type: 'CorsPreflight', bucket: 'b', key: undefined });
+    assert.deepEqual(route('OPTIONS', '/k?X-Amz-Signature=x', { host: 'bkt.s3.example.test' }, domains).op, { type: 'CorsPreflight', bucket: 'bkt', key: 'k' });
+    s3Error(() => op('OPTIONS', '/'), 'MethodNotAllowed');
+  });
+
   it('decodes keys without turning + into a space, and keeps slashes and empty segments', () => {
     assert.deepEqual(op('GET', '/b/a+b/c%2Bd%20e//f'), { type: 'GetObject', bucket: 'b', key: 'a+b/c+d e//f', partNumber: undefined });
   });

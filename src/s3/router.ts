@@ -7,11 +7,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestTarget } from '../auth/authenticate.js';
 import { S3Error, errors } from '../errors.js';
 import { MAX_PART_NUMBER } from '../limits.js';
-import type { CopySource, Operation } from './operation.js';
+import type { CopySource, CorsPreflight, Operation } from './operation.js';
 
 export interface Routed {
   target: RequestTarget;
-  op: Operation;
+  op: Operation | CorsPreflight;
 }
 
 /** Sub-resources that name a bucket configuration Aitta does not serve (yet). */
@@ -128,14 +128,16 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('acl')) return { type: 'PutBucketAcl', bucket };
       if (query.has('tagging')) return { type: 'PutBucketTagging', bucket };
       if (query.has('versioning')) return { type: 'PutBucketVersioning', bucket };
-      if (query.has('cors') || query.has('lifecycle') || query.has('requestPayment')) {
+      if (query.has('cors')) return { type: 'PutBucketCors', bucket };
+      if (query.has('lifecycle') || query.has('requestPayment')) {
         throw errors.notImplemented([...query.keys()].join(','));
       }
       return { type: 'CreateBucket', bucket };
     case 'DELETE':
       if (query.has('policy')) return { type: 'DeleteBucketPolicy', bucket };
       if (query.has('tagging')) return { type: 'DeleteBucketTagging', bucket };
-      if (query.has('cors') || query.has('lifecycle')) throw errors.notImplemented([...query.keys()].join(','));
+      if (query.has('cors')) return { type: 'DeleteBucketCors', bucket };
+      if (query.has('lifecycle')) throw errors.notImplemented([...query.keys()].join(','));
       return { type: 'DeleteBucket', bucket };
     case 'POST':
       if (query.has('delete')) return { type: 'DeleteObjects', bucket };
@@ -192,6 +194,7 @@ export function route(method: string, rawUrl: string, headers: IncomingHttpHeade
     if (method === 'GET') return { target, op: { type: 'ListBuckets' } };
     throw errors.methodNotAllowed(method, 'SERVICE');
   }
+  if (method === 'OPTIONS') return { target, op: { type: 'CorsPreflight', bucket, key } };
   const op = key === undefined ? bucketOperation(method, bucket, query) : objectOperation(method, bucket, key, query, headers);
   return { target, op };
 }

@@ -66,15 +66,24 @@ export function children(node: XmlNode | XmlNode[] | undefined, name: string): X
   return Array.isArray(value) ? value : [value];
 }
 
+/** The text of an element; one with children is not text. */
+function textOf(element: XmlNode): string {
+  if (typeof element !== 'string') {
+    if (Object.keys(element).length === 0) return '';
+    throw errors.malformedXml();
+  }
+  return element;
+}
+
 /** The text of child `name`, or undefined. Elements with children are not text. */
 export function text(node: XmlNode | XmlNode[] | undefined, name: string): string | undefined {
   const [first] = children(node, name);
-  if (first === undefined) return undefined;
-  if (typeof first !== 'string') {
-    if (Object.keys(first).length === 0) return '';
-    throw errors.malformedXml();
-  }
-  return first;
+  return first === undefined ? undefined : textOf(first);
+}
+
+/** The texts of every child `name`, in document order. */
+export function texts(node: XmlNode | XmlNode[] | undefined, name: string): string[] {
+  return children(node, name).map(textOf);
 }
 
 /** Reads a whole small body; more than `maxBytes` is refused. */

@@ -83,11 +83,6 @@ export async function getBucketLocation(ctx: BucketOperation<'GetBucketLocation'
   return xmlResponse(document('LocationConstraint', bucket.region ? bucket.region : ''));
 }
 
-export async function getBucketCors(ctx: BucketOperation<'GetBucketCors'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  throw new S3Error('NoSuchCORSConfiguration', 404, 'The CORS configuration does not exist', { BucketName: ctx.op.bucket });
-}
-
 export async function getBucketLifecycle(ctx: BucketOperation<'GetBucketLifecycle'>): Promise<S3Response> {
   await requireBucket(ctx, ctx.op.bucket);
   throw new S3Error('NoSuchLifecycleConfiguration', 404, 'The lifecycle configuration does not exist', { BucketName: ctx.op.bucket });

@@ -1,33 +1,16 @@
-// DeleteObjects: up to 1000 keys (or versions) in one request, quiet or verbose result.
-// The body must carry Content-MD5 or a flexible checksum, as S3 requires.
+// DeleteObjects: up to 1000 keys (or versions) in one request, quiet or
+// verbose result. The body must carry Content-MD5 or a flexible checksum, as
+// S3 requires (body-integrity.ts).
 
-import { createHash } from 'node:crypto';
-import { createChecksum, requestChecksum } from '../../checksums.js';
 import { S3Error, errors } from '../../errors.js';
 import { MAX_DELETE_OBJECTS, MAX_KEY_BYTES, MAX_XML_BODY_BYTES } from '../../limits.js';
-import { header, xmlResponse, type RequestContext, type S3Response } from '../context.js';
-import { checksumMismatch, expectedChecksum } from '../ingest.js';
+import { verifyBodyIntegrity } from '../body-integrity.js';
+import { xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
 import type { Bucket, DeleteOutcome } from '../../store/meta.js';
 import { isVersionId } from '../../store/version-id.js';
 import { authorizeOn } from '../require-bucket.js';
 import { children, document, el, parseXml, readSmallBody, text } from '../xml.js';
-
-function verifyIntegrity(ctx: RequestContext, body: Buffer): void {
-  const contentMd5 = header(ctx.headers, 'content-md5');
-  const checksum = requestChecksum(ctx.headers);
-  if (contentMd5 === undefined && checksum === undefined) {
-    throw errors.invalidRequest('Missing required header for this request: Content-MD5');
-  }
-  if (contentMd5 !== undefined && createHash('md5').update(body).digest('base64') !== contentMd5.trim()) {
-    throw errors.badDigest();
-  }
-  if (checksum) {
-    const actual = createChecksum(checksum.algorithm);
-    actual.update(body);
-    if (expectedChecksum(ctx, checksum) !== actual.digest().toString('base64')) throw checksumMismatch(checksum.algorithm);
-  }
-}
 
 /** A <Deleted> entry: the version asked for, and the delete marker made or removed. */
 function deletedXml(item: { key: string; versionId?: string }, outcome: DeleteOutcome): string {
@@ -53,7 +36,7 @@ export async function deleteObjects(ctx: RequestContext<Extract<Operation, { typ
   const found = await ctx.services.meta.getBucket(bucket);
   if (!found) throw errors.noSuchBucket(bucket);
   const body = await readSmallBody(ctx.payload.stream, MAX_XML_BODY_BYTES);
-  verifyIntegrity(ctx, body);
+  verifyBodyIntegrity(ctx, body);
   const root = parseXml(body)['Delete'];
   if (root === undefined) throw errors.malformedXml();
   const quiet = text(root, 'Quiet')?.toLowerCase() === 'true';

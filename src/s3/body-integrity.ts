@@ -1,0 +1,25 @@
+// Integrity of a small request body for the operations S3 will not take
+// without one (DeleteObjects, PutBucketCors): the body must come with
+// Content-MD5 or a flexible checksum (x-amz-checksum-*), and match it.
+
+import { createHash } from 'node:crypto';
+import { createChecksum, requestChecksum } from '../checksums.js';
+import { errors } from '../errors.js';
+import { header, type RequestContext } from './context.js';
+import { checksumMismatch, expectedChecksum } from './ingest.js';
+
+export function verifyBodyIntegrity(ctx: RequestContext, body: Buffer): void {
+  const contentMd5 = header(ctx.headers, 'content-md5');
+  const checksum = requestChecksum(ctx.headers);
+  if (contentMd5 === undefined && checksum === undefined) {
+    throw errors.invalidRequest('Missing required header for this request: Content-MD5');
+  }
+  if (contentMd5 !== undefined && createHash('md5').update(body).digest('base64') !== contentMd5.trim()) {
+    throw errors.badDigest();
+  }
+  if (checksum) {
+    const actual = createChecksum(checksum.algorithm);
+    actual.update(body);
+    if (expectedChecksum(ctx, checksum) !== actual.digest().toString('base64')) throw checksumMismatch(checksum.algorithm);
+  }
+}
