@@ -7,6 +7,7 @@
 // Work is done in small batches with a yield to the event loop in between.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BackgroundLoop } from '../background-loop.js';
 import type { BlobStore } from './blob.js';
 import type { MetaStore } from './meta.js';
 
@@ -33,13 +34,9 @@ export interface GarbageCollectorCounts {
 const DEFAULT_BATCH_SIZE = 256;
 
 export class GarbageCollector {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<GarbageCollectorCounts> | undefined;
-  /** Set by stop(): no further passes, and one in progress ends after its current batch. */
-  private stopping = false;
+  private readonly loop: BackgroundLoop<GarbageCollectorCounts>;
   private readonly now: () => Date;
   private readonly batchSize: number;
-  private readonly onError: (error: unknown) => void;
 
   constructor(
     private readonly meta: MetaStore,
@@ -48,41 +45,27 @@ export class GarbageCollector {
   ) {
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    this.onError = options.onError ?? ((error) => console.error('aitta gc: pass failed:', error));
+    const onError = options.onError ?? ((error) => console.error('aitta gc: pass failed:', error));
+    this.loop = new BackgroundLoop(() => this.pass(), options.intervalMs, onError);
   }
 
   /** Runs a pass every intervalMs in the background; the timer never keeps the process alive. */
   start(): void {
-    if (this.timer !== undefined) return;
-    this.stopping = false;
-    this.schedule();
+    this.loop.start();
   }
 
   /** Stops the background passes; resolves when a pass in progress has finished. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => {});
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One full pass (or the one already running). */
   runOnce(): Promise<GarbageCollectorCounts> {
-    this.running ??= this.pass().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.loop.runOnce();
   }
 
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.runOnce()
-        .catch(this.onError)
-        .finally(() => {
-          if (!this.stopping) this.schedule();
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
+  private get stopping(): boolean {
+    return this.loop.stopping;
   }
 
   private async pass(): Promise<GarbageCollectorCounts> {
