@@ -237,6 +237,22 @@ export interface UploadListPage {
   nextUploadIdMarker?: string;
 }
 
+/** Where the lifecycle worker's walk of a bucket's objects by age stands: after this (lastModified, key). */
+export interface AgeCursor {
+  lastModified: number;
+  key: string;
+}
+
+/** What a lifecycle rule reads of an object. */
+export type AgedObject = Pick<ObjectRecord, 'key' | 'size' | 'lastModified' | 'tags'>;
+
+/** Where a walk of a bucket's uploads stands: after this (key, initiated, uploadId). */
+export interface UploadCursor {
+  key: string;
+  initiated: number;
+  uploadId: string;
+}
+
 export interface MetaStore {
   // Projects and credentials.
   createProject(project: Project): Promise<void>;
@@ -361,4 +377,23 @@ export interface MetaStore {
   knownBlobs(blobIds: string[]): Promise<Set<string>>;
 
   close(): Promise<void>;
+
+  // Lifecycle (lifecycle/worker.ts).
+  /** Buckets that have a lifecycle configuration, in name order. */
+  listLifecycleBuckets(): Promise<Bucket[]>;
+  /**
+   * Up to `limit` objects of the bucket last modified at or before
+   * `modifiedBy`, after `after`, in (lastModified, key) order: an index walk
+   * that never visits younger objects.
+   */
+  listObjectsByAge(bucket: string, modifiedBy: Date, after: AgeCursor | undefined, limit: number): Promise<AgedObject[]>;
+  /**
+   * Up to `limit` uploads of the bucket whose key starts with `prefix`,
+   * initiated at or before `initiatedBy`, after `after`, in (key, initiated,
+   * uploadId) order.
+   */
+  listUploadsByAge(bucket: string, prefix: string, initiatedBy: Date, after: UploadCursor | undefined, limit: number): Promise<UploadRecord[]>;
+  /** The lifecycle worker's saved progress in a bucket (its own JSON), so a restarted worker resumes. */
+  getLifecycleProgress(bucket: string): Promise<string | undefined>;
+  setLifecycleProgress(bucket: string, progress: string): Promise<void>;
 }
