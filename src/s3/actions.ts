@@ -20,6 +20,9 @@ const ACTIONS: Record<OperationType, string> = {
   GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
   GetBucketCors: 's3:GetBucketCORS',
   GetBucketLifecycle: 's3:GetLifecycleConfiguration',
+  PutBucketLifecycle: 's3:PutLifecycleConfiguration',
+  // IAM has no action of its own for deleting a lifecycle configuration.
+  DeleteBucketLifecycle: 's3:PutLifecycleConfiguration',
   GetBucketRequestPayment: 's3:GetBucketRequestPayment',
   GetBucketVersioning: 's3:GetBucketVersioning',
   ListObjects: 's3:ListBucket',

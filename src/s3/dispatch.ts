@@ -8,6 +8,7 @@ import * as acl from './handlers/acl.js';
 import * as buckets from './handlers/buckets.js';
 import { copyObject, uploadPartCopy } from './handlers/copy.js';
 import { deleteObjects } from './handlers/delete-objects.js';
+import * as lifecycle from './handlers/lifecycle.js';
 import { listObjects, listObjectsV2 } from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
@@ -31,7 +32,9 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'DeleteBucketPolicy': return policy.deleteBucketPolicy(ctx as Ctx<'DeleteBucketPolicy'>);
     case 'GetBucketPolicyStatus': return policy.getBucketPolicyStatus(ctx as Ctx<'GetBucketPolicyStatus'>);
     case 'GetBucketCors': return buckets.getBucketCors(ctx as Ctx<'GetBucketCors'>);
-    case 'GetBucketLifecycle': return buckets.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
+    case 'GetBucketLifecycle': return lifecycle.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
+    case 'PutBucketLifecycle': return lifecycle.putBucketLifecycle(ctx as Ctx<'PutBucketLifecycle'>);
+    case 'DeleteBucketLifecycle': return lifecycle.deleteBucketLifecycle(ctx as Ctx<'DeleteBucketLifecycle'>);
     case 'GetBucketRequestPayment': return buckets.getBucketRequestPayment(ctx as Ctx<'GetBucketRequestPayment'>);
     case 'GetBucketVersioning': return buckets.getBucketVersioning(ctx as Ctx<'GetBucketVersioning'>);
     case 'ListObjects': return listObjects(ctx as Ctx<'ListObjects'>);

@@ -26,6 +26,8 @@ export type Operation =
   | BucketOp<'GetBucketPolicyStatus'>
   | BucketOp<'GetBucketCors'>
   | BucketOp<'GetBucketLifecycle'>
+  | BucketOp<'PutBucketLifecycle'>
+  | BucketOp<'DeleteBucketLifecycle'>
   | BucketOp<'GetBucketRequestPayment'>
   | BucketOp<'GetBucketVersioning'>
   | BucketOp<'ListObjects'>

@@ -124,13 +124,15 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
     case 'PUT':
       if (query.has('policy')) return { type: 'PutBucketPolicy', bucket };
       if (query.has('acl')) return { type: 'PutBucketAcl', bucket };
-      if (query.has('cors') || query.has('lifecycle') || query.has('versioning') || query.has('requestPayment')) {
+      if (query.has('lifecycle')) return { type: 'PutBucketLifecycle', bucket };
+      if (query.has('cors') || query.has('versioning') || query.has('requestPayment')) {
         throw errors.notImplemented([...query.keys()].join(','));
       }
       return { type: 'CreateBucket', bucket };
     case 'DELETE':
       if (query.has('policy')) return { type: 'DeleteBucketPolicy', bucket };
-      if (query.has('cors') || query.has('lifecycle')) throw errors.notImplemented([...query.keys()].join(','));
+      if (query.has('lifecycle')) return { type: 'DeleteBucketLifecycle', bucket };
+      if (query.has('cors')) throw errors.notImplemented([...query.keys()].join(','));
       return { type: 'DeleteBucket', bucket };
     case 'POST':
       if (query.has('delete')) return { type: 'DeleteObjects', bucket };

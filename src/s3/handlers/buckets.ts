@@ -1,6 +1,6 @@
 // Bucket operations: list, create, head, delete, location, and the bucket
-// configurations `s3cmd info` reads (ACL, policy, CORS, lifecycle, payer,
-// versioning) as far as this server has them.
+// configurations `s3cmd info` reads (CORS, payer, versioning) as far as this
+// server has them; ACL, policy and lifecycle have handlers of their own.
 
 import { requireCredential, requireProjectWriter } from '../../access/authorize.js';
 import { S3Error, errors } from '../../errors.js';
@@ -86,11 +86,6 @@ export async function getBucketLocation(ctx: BucketOperation<'GetBucketLocation'
 export async function getBucketCors(ctx: BucketOperation<'GetBucketCors'>): Promise<S3Response> {
   await requireBucket(ctx, ctx.op.bucket);
   throw new S3Error('NoSuchCORSConfiguration', 404, 'The CORS configuration does not exist', { BucketName: ctx.op.bucket });
-}
-
-export async function getBucketLifecycle(ctx: BucketOperation<'GetBucketLifecycle'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  throw new S3Error('NoSuchLifecycleConfiguration', 404, 'The lifecycle configuration does not exist', { BucketName: ctx.op.bucket });
 }
 
 export async function getBucketRequestPayment(ctx: BucketOperation<'GetBucketRequestPayment'>): Promise<S3Response> {

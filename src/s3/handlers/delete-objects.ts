@@ -12,7 +12,8 @@ import type { Bucket } from '../../store/meta.js';
 import { authorizeOn } from '../require-bucket.js';
 import { children, document, el, parseXml, readSmallBody, text } from '../xml.js';
 
-function verifyIntegrity(ctx: RequestContext, body: Buffer): void {
+/** Checks the Content-MD5 or flexible checksum S3 requires of some XML bodies (DeleteObjects, lifecycle). */
+export function verifyIntegrity(ctx: RequestContext, body: Buffer): void {
   const contentMd5 = header(ctx.headers, 'content-md5');
   const checksum = requestChecksum(ctx.headers);
   if (contentMd5 === undefined && checksum === undefined) {

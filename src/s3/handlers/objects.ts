@@ -15,6 +15,7 @@ import { objectBody, partRange } from '../object-stream.js';
 import type { Operation } from '../operation.js';
 import { parseRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
+import { expirationHeaders, objectExpirationHeaders } from './lifecycle.js';
 
 type ObjectOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -106,7 +107,7 @@ export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Re
     await discard(ctx.services.blobs, body.data);
     throw error;
   }
-  return emptyResponse(200, { ETag: quoteEtag(object.etag), ...checksumHeaders(object) });
+  return emptyResponse(200, { ETag: quoteEtag(object.etag), ...checksumHeaders(object), ...expirationHeaders(ctx, bucket, object) });
 }
 
 async function readableObject(ctx: RequestContext, bucket: string, key: string): Promise<ObjectRecord> {
@@ -178,6 +179,7 @@ export async function getObject(ctx: ObjectOperation<'GetObject'>): Promise<S3Re
   const object = await readableObject(ctx, ctx.op.bucket, ctx.op.key);
   const plan = planRead(ctx, object);
   await addUploader(ctx, object, plan.headers);
+  Object.assign(plan.headers, await objectExpirationHeaders(ctx, object));
   if (plan.status === 304) return emptyResponse(304, plan.headers);
   return { status: plan.status, headers: plan.headers, body: objectBody(ctx.services.blobs, object, plan.range) };
 }
@@ -186,6 +188,7 @@ export async function headObject(ctx: ObjectOperation<'HeadObject'>): Promise<S3
   const object = await readableObject(ctx, ctx.op.bucket, ctx.op.key);
   const plan = planRead(ctx, object);
   await addUploader(ctx, object, plan.headers);
+  Object.assign(plan.headers, await objectExpirationHeaders(ctx, object));
   return emptyResponse(plan.status, plan.headers);
 }
 
