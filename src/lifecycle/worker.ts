@@ -12,7 +12,7 @@
 
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { BackgroundLoop } from '../background-loop.js';
+import { BackgroundJob } from '../background-job.js';
 import type { AgeCursor, AgedObject, Bucket, MetaStore } from '../store/meta.js';
 import { parseStoredLifecycle, type LifecycleConfiguration } from './config.js';
 import { createdBy, dayStart, expirableCreatedBy, objectExpiry, rulePrefix } from './expiry.js';
@@ -53,8 +53,7 @@ interface Progress {
 
 const DEFAULT_BATCH_SIZE = 256;
 
-export class LifecycleWorker {
-  private readonly loop: BackgroundLoop<LifecycleCounts>;
+export class LifecycleWorker extends BackgroundJob<LifecycleCounts> {
   private readonly now: () => Date;
   private readonly batchSize: number;
   private readonly log: (line: string) => void;
@@ -63,31 +62,18 @@ export class LifecycleWorker {
     private readonly meta: MetaStore,
     private readonly options: LifecycleWorkerOptions,
   ) {
+    super(options.intervalMs, options.onError ?? ((error) => console.error('aitta lifecycle: pass failed:', error)));
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
-    const onError = options.onError ?? ((error) => console.error('aitta lifecycle: pass failed:', error));
-    this.loop = new BackgroundLoop(() => this.pass(), options.intervalMs, onError);
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  runOnce(): Promise<LifecycleCounts> {
-    return this.loop.runOnce();
-  }
-
-  private async pass(): Promise<LifecycleCounts> {
+  protected async pass(): Promise<LifecycleCounts> {
     const counts: LifecycleCounts = { expired: 0, aborted: 0 };
     // Everything due by the start of today is done today: dues fall on day boundaries.
     const day = dayStart(this.now().getTime(), this.options.dayMs);
     for (const bucket of await this.meta.listLifecycleBuckets()) {
-      if (this.loop.stopping) break;
+      if (this.stopping) break;
       const config = parseStoredLifecycle(bucket.lifecycle!);
       const digest = createHash('sha256').update(`${bucket.createdAt.getTime()}\n${bucket.lifecycle}`).digest('hex');
       const saved = await this.meta.getLifecycleProgress(bucket.name);
@@ -119,7 +105,7 @@ export class LifecycleWorker {
             this.log(`aitta lifecycle: aborted upload ${upload.uploadId} of s3://${bucket.name}/${upload.key} (rule ${rule.id})`);
           }
         }
-        if (uploads.length < this.batchSize || this.loop.stopping) break;
+        if (uploads.length < this.batchSize || this.stopping) break;
         const last = uploads[uploads.length - 1]!;
         after = { key: last.key, initiated: last.initiated.getTime(), uploadId: last.uploadId };
         await this.pause();
@@ -144,7 +130,7 @@ export class LifecycleWorker {
       if (batch.length < this.batchSize) progress.done = true;
       else progress.after = { lastModified: last!.lastModified.getTime(), key: last!.key };
       await this.meta.setLifecycleProgress(bucket.name, JSON.stringify(progress));
-      if (this.loop.stopping) break;
+      if (this.stopping) break;
       if (!progress.done) await this.pause();
     }
     return expired;

@@ -7,7 +7,7 @@
 // Work is done in small batches with a yield to the event loop in between.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { BackgroundLoop } from '../background-loop.js';
+import { BackgroundJob } from '../background-job.js';
 import type { BlobStore } from './blob.js';
 import type { MetaStore } from './meta.js';
 
@@ -33,8 +33,7 @@ export interface GarbageCollectorCounts {
 
 const DEFAULT_BATCH_SIZE = 256;
 
-export class GarbageCollector {
-  private readonly loop: BackgroundLoop<GarbageCollectorCounts>;
+export class GarbageCollector extends BackgroundJob<GarbageCollectorCounts> {
   private readonly now: () => Date;
   private readonly batchSize: number;
 
@@ -43,32 +42,12 @@ export class GarbageCollector {
     private readonly blobs: BlobStore,
     private readonly options: GarbageCollectorOptions,
   ) {
+    super(options.intervalMs, options.onError ?? ((error) => console.error('aitta gc: pass failed:', error)));
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const onError = options.onError ?? ((error) => console.error('aitta gc: pass failed:', error));
-    this.loop = new BackgroundLoop(() => this.pass(), options.intervalMs, onError);
   }
 
-  /** Runs a pass every intervalMs in the background; the timer never keeps the process alive. */
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Stops the background passes; resolves when a pass in progress has finished. */
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One full pass (or the one already running). */
-  runOnce(): Promise<GarbageCollectorCounts> {
-    return this.loop.runOnce();
-  }
-
-  private get stopping(): boolean {
-    return this.loop.stopping;
-  }
-
-  private async pass(): Promise<GarbageCollectorCounts> {
+  protected async pass(): Promise<GarbageCollectorCounts> {
     const before = new Date(this.now().getTime() - this.options.graceMs);
     const garbage = await this.removeGarbage(before);
     const orphans = await this.removeOrphans(before);

@@ -1,19 +1,21 @@
-// The schedule of a background job (garbage collection, lifecycle): a pass
+// A background job (garbage collection, lifecycle) and its schedule: a pass
 // every interval after the previous one ends, never two at once, a timer that
 // never keeps the process alive, and a stop that lets a pass in progress end
 // after its current batch (the job checks `stopping` between batches).
 
-export class BackgroundLoop<T> {
+export abstract class BackgroundJob<T> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<T> | undefined;
   /** Set by stop(): no further passes, and one in progress ends after its current batch. */
-  stopping = false;
+  protected stopping = false;
 
   constructor(
-    private readonly pass: () => Promise<T>,
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
   ) {}
+
+  /** One pass of the job's work. */
+  protected abstract pass(): Promise<T>;
 
   /** Runs a pass every intervalMs in the background. */
   start(): void {
