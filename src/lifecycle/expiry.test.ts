@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LifecycleConfiguration } from './config.js';
-import { createdBy, dueAfter, expirableCreatedBy, expirationHeader, objectExpiry } from './expiry.js';
+import { createdBy, dueAfter, expirableCreatedBy, expirationHeader, objectExpiry, uploadAbort } from './expiry.js';
 
 const DAY = 86_400_000;
 const at = (iso: string) => Date.parse(iso);
@@ -39,6 +39,20 @@ describe('lifecycle expiry', () => {
     assert.equal(expiry('data/a', 100), undefined);
     assert.deepEqual(expiry('data/a', 101), { at: new Date('2026-03-04T00:00:00Z'), ruleId: 'big' });
     assert.deepEqual(expiry('old/x', 0), { at: new Date('2030-01-01T00:00:00Z'), ruleId: 'dated' });
+  });
+
+  it('aborts an upload by the first-due enabled abort rule whose prefix its key has', () => {
+    const uploads: LifecycleConfiguration = {
+      rules: [
+        { id: 'week', enabled: true, filter: { prefix: 'mp/', tags: [] }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+        { id: 'day', enabled: true, prefix: 'mp/tmp/', abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+        { id: 'off', enabled: false, prefix: '', abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+      ],
+    };
+    const initiated = new Date('2026-03-01T10:00:00Z');
+    assert.deepEqual(uploadAbort(uploads, 'mp/a', initiated, DAY), { at: new Date('2026-03-09T00:00:00Z'), ruleId: 'week' });
+    assert.deepEqual(uploadAbort(uploads, 'mp/tmp/a', initiated, DAY), { at: new Date('2026-03-03T00:00:00Z'), ruleId: 'day' });
+    assert.equal(uploadAbort(uploads, 'other', initiated, DAY), undefined);
   });
 
   it('bounds the index walk by the youngest object any rule may have expired', () => {

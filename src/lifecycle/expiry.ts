@@ -81,6 +81,22 @@ export function objectExpiry(config: LifecycleConfiguration, subject: LifecycleS
 }
 
 /**
+ * When an incomplete upload of `key` initiated at `initiated` is aborted, by
+ * the enabled AbortIncompleteMultipartUpload rule that aborts it first (such
+ * rules filter by prefix only).
+ */
+export function uploadAbort(config: LifecycleConfiguration, key: string, initiated: Date, dayMs: number): Due | undefined {
+  let best: { at: number; ruleId: string } | undefined;
+  for (const rule of config.rules) {
+    const abort = rule.abortIncompleteMultipartUpload;
+    if (!rule.enabled || abort === undefined || !key.startsWith(rulePrefix(rule))) continue;
+    const at = dueAfter(initiated.getTime(), abort.daysAfterInitiation, dayMs);
+    if (best === undefined || at < best.at) best = { at, ruleId: rule.id };
+  }
+  return best && { at: new Date(best.at), ruleId: best.ruleId };
+}
+
+/**
  * The newest creation time of a current object some enabled Expiration rule
  * may have expired by `now`; undefined when no rule can expire anything yet.
  */
@@ -98,12 +114,15 @@ export function expirableCreatedBy(config: LifecycleConfiguration, now: number, 
 }
 
 /**
- * `x-amz-expiration`, as S3 sends it: `expiry-date="Fri, 23 Dec 2012
- * 00:00:00 GMT", rule-id="…"`. S3 sends a rule ID as it is; one a quoted
- * header value cannot carry (a quote, backslash, control or non-ASCII
+ * A rule ID as a response header carries it. S3 sends IDs as they are; one a
+ * quoted header value cannot carry (a quote, backslash, control or non-ASCII
  * character) is URL-encoded, as S3 documents the field.
  */
+export function headerRuleId(ruleId: string): string {
+  return /^[ !#-[\]-~]*$/.test(ruleId) ? ruleId : encodeURIComponent(ruleId);
+}
+
+/** `x-amz-expiration`, as S3 sends it: `expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="…"`. */
 export function expirationHeader(due: Due): string {
-  const ruleId = /^[ !#-[\]-~]*$/.test(due.ruleId) ? due.ruleId : encodeURIComponent(due.ruleId);
-  return `expiry-date="${due.at.toUTCString()}", rule-id="${ruleId}"`;
+  return `expiry-date="${due.at.toUTCString()}", rule-id="${headerRuleId(due.ruleId)}"`;
 }

@@ -270,6 +270,11 @@ describe(`the guide's lifecycle policies with s3cmd, the aws CLI and boto3 (a da
     const after = expiration.date - r.headLastModified * 1000;
     assert.ok(after >= DAY_SECONDS * 1000 && after < (2 * DAY_SECONDS + 1) * 1000, `expires ${after} ms after Last-Modified`);
     assert.equal(r.keptExpiration, null);
+    assert.equal(parseExpiration(r.copyExpiration).ruleId, 'tmp-1-day');
+    assert.equal(parseExpiration(r.completeExpiration).ruleId, 'tmp-1-day');
+    assert.equal(r.abortRuleId, 'abort-mp');
+    assert.equal((r.abortDate * 1000) % (DAY_SECONDS * 1000), 0);
+    assert.equal(r.otherAbortRuleId, null);
     assert.deepEqual(r.keys, ['keep/c']);
     assert.deepEqual(r.uploads, ['keep/big']);
     assert.deepEqual(r.abortedUploadGone, { code: 'NoSuchUpload', status: 404 });

@@ -16,6 +16,7 @@ import type { CopySource, Operation } from '../operation.js';
 import { parseCopySourceRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
 import { document, el, isoDate } from '../xml.js';
+import { expirationHeaders } from './lifecycle.js';
 import { checksumHeaders, objectData, requestedObjectAcl, requestedTags } from './objects.js';
 import { findUpload, storePart } from './multipart.js';
 import type { ChecksumAlgorithm } from '../../checksum-types.js';
@@ -120,7 +121,7 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
   return xmlResponse(
     document('CopyObjectResult', `${el('LastModified', isoDate(object.lastModified))}${el('ETag', quoteEtag(object.etag))}${checksumXml}`),
     200,
-    checksumHeaders(object),
+    { ...checksumHeaders(object), ...expirationHeaders(ctx, bucket, object) },
   );
 }
 

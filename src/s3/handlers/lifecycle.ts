@@ -4,10 +4,10 @@
 // (lifecycle/worker.ts) executes it.
 
 import { parseLifecycleXml, parseStoredLifecycle, storedLifecycle, type LifecycleFilter, type LifecycleRule } from '../../lifecycle/config.js';
-import { expirationHeader, objectExpiry, type LifecycleSubject } from '../../lifecycle/expiry.js';
+import { expirationHeader, headerRuleId, objectExpiry, uploadAbort, type LifecycleSubject } from '../../lifecycle/expiry.js';
 import { S3Error, errors } from '../../errors.js';
 import { MAX_XML_BODY_BYTES } from '../../limits.js';
-import type { Bucket, ObjectRecord } from '../../store/meta.js';
+import type { Bucket, ObjectRecord, UploadRecord } from '../../store/meta.js';
 import { emptyResponse, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
 import { requireBucket } from '../require-bucket.js';
@@ -78,6 +78,13 @@ export function expirationHeaders(ctx: RequestContext, bucket: Bucket, object: L
   if (bucket.lifecycle === undefined) return {};
   const due = objectExpiry(parseStoredLifecycle(bucket.lifecycle), object, object.lastModified, ctx.services.config.lifecycleDayMs);
   return due ? { 'x-amz-expiration': expirationHeader(due) } : {};
+}
+
+/** x-amz-abort-date and x-amz-abort-rule-id for a new upload (none when no enabled rule aborts it). */
+export function abortHeaders(ctx: RequestContext, bucket: Bucket, upload: Pick<UploadRecord, 'key' | 'initiated'>): ResponseHeaders {
+  if (bucket.lifecycle === undefined) return {};
+  const due = uploadAbort(parseStoredLifecycle(bucket.lifecycle), upload.key, upload.initiated, ctx.services.config.lifecycleDayMs);
+  return due ? { 'x-amz-abort-date': due.at.toUTCString(), 'x-amz-abort-rule-id': headerRuleId(due.ruleId) } : {};
 }
 
 /** The same, for a handler that has not loaded the bucket. */

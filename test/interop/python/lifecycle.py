@@ -29,14 +29,23 @@ s3.put_object(Bucket=bucket, Key="tmp/b", Body=b"b")
 s3.put_object(Bucket=bucket, Key="keep/c", Body=b"c")
 head = s3.head_object(Bucket=bucket, Key="tmp/a")
 kept_head = s3.head_object(Bucket=bucket, Key="keep/c")
-old_upload = s3.create_multipart_upload(Bucket=bucket, Key="mp/big")["UploadId"]
-other_upload = s3.create_multipart_upload(Bucket=bucket, Key="keep/big")["UploadId"]
+copied = s3.copy_object(Bucket=bucket, Key="tmp/copy", CopySource={"Bucket": bucket, "Key": "keep/c"})
+done = s3.create_multipart_upload(Bucket=bucket, Key="tmp/multipart")
+part = s3.upload_part(Bucket=bucket, Key="tmp/multipart", UploadId=done["UploadId"], PartNumber=1, Body=b"part")
+completed = s3.complete_multipart_upload(
+    Bucket=bucket, Key="tmp/multipart", UploadId=done["UploadId"],
+    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+)
+old = s3.create_multipart_upload(Bucket=bucket, Key="mp/big")
+old_upload = old["UploadId"]
+other = s3.create_multipart_upload(Bucket=bucket, Key="keep/big")
+other_upload = other["UploadId"]
 
 deadline = time.time() + wait
 while time.time() < deadline:
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
     uploads = [u["Key"] for u in s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])]
-    if "tmp/a" not in keys and "tmp/b" not in keys and "mp/big" not in uploads:
+    if not any(key.startswith("tmp/") for key in keys) and "mp/big" not in uploads:
         break
     time.sleep(0.2)
 
@@ -48,6 +57,11 @@ emit({
     "headExpiration": head.get("Expiration"),
     "headLastModified": head["LastModified"].timestamp(),
     "keptExpiration": kept_head.get("Expiration"),
+    "copyExpiration": copied.get("Expiration"),
+    "completeExpiration": completed.get("Expiration"),
+    "abortDate": old.get("AbortDate").timestamp() if old.get("AbortDate") else None,
+    "abortRuleId": old.get("AbortRuleId"),
+    "otherAbortRuleId": other.get("AbortRuleId"),
     "keys": keys,
     "uploads": uploads,
     "abortedUploadGone": error_of(lambda: s3.list_parts(Bucket=bucket, Key="mp/big", UploadId=old_upload)),
