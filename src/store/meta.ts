@@ -237,22 +237,6 @@ export interface UploadListPage {
   nextUploadIdMarker?: string;
 }
 
-/** Where the lifecycle worker's walk of a bucket's objects by age stands: after this (lastModified, key). */
-export interface AgeCursor {
-  lastModified: number;
-  key: string;
-}
-
-/** What a lifecycle rule reads of an object. */
-export type AgedObject = Pick<ObjectRecord, 'key' | 'size' | 'lastModified' | 'tags'>;
-
-/** Where a walk of a bucket's uploads stands: after this (key, initiated, uploadId). */
-export interface UploadCursor {
-  key: string;
-  initiated: number;
-  uploadId: string;
-}
-
 export interface MetaStore {
   // Projects and credentials.
   createProject(project: Project): Promise<void>;
@@ -396,4 +380,20 @@ export interface MetaStore {
   /** The lifecycle worker's saved progress in a bucket (its own JSON), so a restarted worker resumes. */
   getLifecycleProgress(bucket: string): Promise<string | undefined>;
   setLifecycleProgress(bucket: string, progress: string): Promise<void>;
+}
+
+/** Where the lifecycle worker's walk of a bucket's objects by age stands: after this (lastModified, key). */
+export interface AgeCursor {
+  lastModified: number;
+  key: string;
+}
+
+/** What a lifecycle rule reads of an object. */
+export type AgedObject = Pick<ObjectRecord, 'key' | 'size' | 'lastModified' | 'tags'>;
+
+/** Where a walk of a bucket's uploads stands: after this (key, initiated, uploadId). */
+export interface UploadCursor {
+  key: string;
+  initiated: number;
+  uploadId: string;
 }
