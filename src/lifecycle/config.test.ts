@@ -100,6 +100,11 @@ describe('lifecycle configuration', () => {
     refused(lifecycle('<Rule><Status>Enabled</Status><Prefix/><Expiration><ExpiredObjectDeleteMarker>yes</ExpiredObjectDeleteMarker></Expiration></Rule>'), 'MalformedXML');
     refused(lifecycle('<Rule><Status>Enabled</Status><Prefix/><NoncurrentVersionExpiration></NoncurrentVersionExpiration></Rule>'), 'MalformedXML');
     refused(lifecycle('<Rule><Status>Enabled</Status><Prefix/><AbortIncompleteMultipartUpload></AbortIncompleteMultipartUpload></Rule>'), 'MalformedXML');
+    // Elements the schema does not have.
+    refused(lifecycle(`<Rule><Status>Enabled</Status><Prefix/>${EXPIRE}<Expire/></Rule>`), 'MalformedXML');
+    refused(lifecycle(`<Rule><Status>Enabled</Status><Prefix/><Expiration><Days>1</Days><Weeks>1</Weeks></Expiration></Rule>`), 'MalformedXML');
+    refused(lifecycle(`<Rule><Status>Enabled</Status><Filter><Suffix>.log</Suffix></Filter>${EXPIRE}</Rule>`), 'MalformedXML');
+    refused(`<LifecycleConfiguration><Rule><Status>Enabled</Status><Prefix/>${EXPIRE}</Rule><Owner/></LifecycleConfiguration>`, 'MalformedXML');
   });
 
   it('refuses bad IDs, days and dates with InvalidArgument', () => {

@@ -75,7 +75,15 @@ function single(node: XmlNode, name: string): XmlNode | undefined {
   return found[0];
 }
 
+/** The schema's element names: any other child makes the document MalformedXML. */
+function allowOnly(node: XmlNode, names: readonly string[]): void {
+  if (typeof node === 'string') return;
+  // '#text' is the whitespace between elements of a pretty-printed document.
+  if (Object.keys(node).some((name) => name !== '#text' && !names.includes(name))) throw errors.malformedXml();
+}
+
 function parseTag(node: XmlNode): LifecycleTag {
+  allowOnly(node, ['Key', 'Value']);
   const key = text(node, 'Key');
   const value = text(node, 'Value');
   if (key === undefined || key === '' || value === undefined) throw errors.malformedXml();
@@ -92,8 +100,10 @@ function parseFilter(node: XmlNode): LifecycleFilter {
   const given = FILTER_ELEMENTS.filter((name) => children(node, name).length > 0);
   // Several conditions must be combined in <And>.
   if (given.length > 1 || children(node, given[0] ?? 'And').length > 1) throw errors.malformedXml();
+  allowOnly(node, FILTER_ELEMENTS);
   const and = single(node, 'And');
   const source = and ?? node;
+  if (and !== undefined) allowOnly(and, ['Prefix', 'Tag', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan']);
   const tags = children(source, 'Tag').map(parseTag);
   const prefix = text(source, 'Prefix');
   const larger = integer(source, 'ObjectSizeGreaterThan');
@@ -136,6 +146,7 @@ function parseBoolean(value: string | undefined): boolean | undefined {
 }
 
 function parseExpiration(node: XmlNode): NonNullable<LifecycleRule['expiration']> {
+  allowOnly(node, ['Days', 'Date', 'ExpiredObjectDeleteMarker']);
   const count = days(node, 'Days', "'Days' for Expiration action must be a positive integer");
   const dateText = text(node, 'Date');
   const marker = parseBoolean(text(node, 'ExpiredObjectDeleteMarker'));
@@ -146,8 +157,14 @@ function parseExpiration(node: XmlNode): NonNullable<LifecycleRule['expiration']
   return { expiredObjectDeleteMarker: marker };
 }
 
+const RULE_ELEMENTS = [
+  'ID', 'Prefix', 'Filter', 'Status', 'Expiration', 'Transition', 'NoncurrentVersionTransition',
+  'NoncurrentVersionExpiration', 'AbortIncompleteMultipartUpload',
+];
+
 function parseRule(node: XmlNode, v2: boolean): LifecycleRule {
   if (typeof node === 'string') throw errors.malformedXml();
+  allowOnly(node, RULE_ELEMENTS);
   const status = text(node, 'Status');
   if (status !== 'Enabled' && status !== 'Disabled') throw errors.malformedXml();
   const rule: LifecycleRule = { id: text(node, 'ID') ?? '', enabled: status === 'Enabled' };
@@ -172,6 +189,7 @@ function parseRule(node: XmlNode, v2: boolean): LifecycleRule {
   }
   if (expiration !== undefined) rule.expiration = parseExpiration(expiration);
   if (noncurrent !== undefined) {
+    allowOnly(noncurrent, ['NoncurrentDays', 'NewerNoncurrentVersions']);
     const noncurrentDays = days(noncurrent, 'NoncurrentDays', "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer");
     if (noncurrentDays === undefined) throw errors.malformedXml();
     const newer = days(noncurrent, 'NewerNoncurrentVersions', "'NewerNoncurrentVersions' must be a positive integer");
@@ -179,6 +197,7 @@ function parseRule(node: XmlNode, v2: boolean): LifecycleRule {
     rule.noncurrentVersionExpiration = { noncurrentDays, ...(newer === undefined ? {} : { newerNoncurrentVersions: newer }) };
   }
   if (abort !== undefined) {
+    allowOnly(abort, ['DaysAfterInitiation']);
     const daysAfterInitiation = days(abort, 'DaysAfterInitiation', "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer");
     if (daysAfterInitiation === undefined) throw errors.malformedXml();
     rule.abortIncompleteMultipartUpload = { daysAfterInitiation };
@@ -225,6 +244,7 @@ function generatedId(): string {
 export function parseLifecycleXml(body: Buffer): LifecycleConfiguration {
   const root = parseXml(body)['LifecycleConfiguration'];
   if (root === undefined || typeof root === 'string') throw errors.malformedXml();
+  allowOnly(root, ['Rule']);
   const nodes = children(root, 'Rule');
   if (nodes.length === 0) throw errors.malformedXml();
   if (nodes.length > MAX_LIFECYCLE_RULES) {
