@@ -19,6 +19,15 @@ export interface ServerConfig {
   /** How long unreferenced blobs are kept (so GETs in flight finish), and how often GC runs. */
   gcGraceMs: number;
   gcIntervalMs: number;
+  /**
+   * The length of a lifecycle "day" (S3: 86,400 s; shorter for tests), how
+   * often the lifecycle worker looks for due work, how many objects it
+   * handles per batch, and how long it pauses between batches.
+   */
+  lifecycleDayMs: number;
+  lifecycleIntervalMs: number;
+  lifecycleBatchSize: number;
+  lifecycleBatchPauseMs: number;
   /** Proxies whose X-Forwarded-For is believed for aws:SourceIp. */
   trustedProxies: Set<string>;
 }
@@ -49,6 +58,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     maxPresignV2Seconds: Number(env.AITTA_MAX_PRESIGN_V2_SECONDS ?? 7 * 24 * 3600),
     gcGraceMs: Number(env.AITTA_GC_GRACE_SECONDS ?? BLOB_GRACE_MS / 1000) * 1000,
     gcIntervalMs: Number(env.AITTA_GC_INTERVAL_SECONDS ?? 60) * 1000,
+    lifecycleDayMs: Number(env.AITTA_LIFECYCLE_DAY_SECONDS ?? 86_400) * 1000,
+    lifecycleIntervalMs: Number(env.AITTA_LIFECYCLE_INTERVAL_SECONDS ?? 60) * 1000,
+    lifecycleBatchSize: Number(env.AITTA_LIFECYCLE_BATCH_SIZE ?? 256),
+    lifecycleBatchPauseMs: Number(env.AITTA_LIFECYCLE_BATCH_PAUSE_MS ?? 0),
     trustedProxies: new Set((env.AITTA_TRUSTED_PROXIES ?? '').split(',').map((a) => a.trim()).filter(Boolean)),
   };
 }

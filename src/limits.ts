@@ -43,6 +43,12 @@ export const MAX_CORS_CONFIGURATION_BYTES = 64 * KiB;
 export const MAX_CORS_RULES = 100;
 /** A CORSRule's ID: "The value cannot be longer than 255 characters" (S3 API Reference, CORSRule). */
 export const MAX_CORS_RULE_ID_CHARS = 255;
+/** Lifecycle: rules per configuration (S3 UG, Setting lifecycle configuration on a bucket). */
+export const MAX_LIFECYCLE_RULES = 1000;
+/** Lifecycle: rule ID length (S3 API Reference, LifecycleRule: "up to 255 characters"). */
+export const MAX_LIFECYCLE_RULE_ID_CHARS = 255;
+/** Lifecycle: largest ObjectSizeGreaterThan/LessThan in a filter, 1000 TiB (S3's error text names it). */
+export const MAX_LIFECYCLE_OBJECT_SIZE = 1000 * TiB;
 /** Bucket names: 3..63 characters (S3 UG, Bucket naming rules). */
 export const MIN_BUCKET_NAME = 3;
 export const MAX_BUCKET_NAME = 63;

@@ -1,6 +1,6 @@
 // `aitta serve`: opens the embedded stores, bootstraps an empty one, starts
-// the S3 HTTP service and the garbage collector, and stops them cleanly on
-// SIGINT/SIGTERM.
+// the S3 HTTP service, the garbage collector and the lifecycle worker, and
+// stops them cleanly on SIGINT/SIGTERM.
 
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { bootstrap, firstStartMessage } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 import { createS3Server } from './http/server.js';
+import { LifecycleWorker } from './lifecycle/worker.js';
 import { FsBlobStore } from './store/fs-blob.js';
 import { GarbageCollector } from './store/gc.js';
 import { SqliteMetaStore } from './store/sqlite.js';
@@ -30,9 +31,16 @@ export async function serve(config: ServerConfig): Promise<void> {
 
   const gc = new GarbageCollector(meta, blobs, { graceMs: config.gcGraceMs, intervalMs: config.gcIntervalMs });
   gc.start();
+  const lifecycle = new LifecycleWorker(meta, {
+    dayMs: config.lifecycleDayMs,
+    intervalMs: config.lifecycleIntervalMs,
+    batchSize: config.lifecycleBatchSize,
+    batchPauseMs: config.lifecycleBatchPauseMs,
+  });
+  lifecycle.start();
 
   const stop = () => {
-    server.close(() => void gc.stop().then(() => meta.close()).then(() => process.exit(0)));
+    server.close(() => void Promise.all([gc.stop(), lifecycle.stop()]).then(() => meta.close()).then(() => process.exit(0)));
     server.closeAllConnections();
   };
   process.once('SIGINT', stop);

@@ -26,6 +26,9 @@ const ACTIONS: Record<OperationType, string> = {
   // IAM has no delete action for CORS: removing the rules is putting none.
   DeleteBucketCors: 's3:PutBucketCORS',
   GetBucketLifecycle: 's3:GetLifecycleConfiguration',
+  PutBucketLifecycle: 's3:PutLifecycleConfiguration',
+  // IAM has no action of its own for deleting a lifecycle configuration.
+  DeleteBucketLifecycle: 's3:PutLifecycleConfiguration',
   GetBucketRequestPayment: 's3:GetBucketRequestPayment',
   GetBucketVersioning: 's3:GetBucketVersioning',
   PutBucketVersioning: 's3:PutBucketVersioning',

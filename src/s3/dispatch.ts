@@ -9,6 +9,7 @@ import * as buckets from './handlers/buckets.js';
 import { copyObject, uploadPartCopy } from './handlers/copy.js';
 import * as cors from './handlers/cors.js';
 import { deleteObjects } from './handlers/delete-objects.js';
+import * as lifecycle from './handlers/lifecycle.js';
 import { listObjects, listObjectsV2, listObjectVersions } from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
@@ -38,7 +39,9 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'GetBucketCors': return cors.getBucketCors(ctx as Ctx<'GetBucketCors'>);
     case 'PutBucketCors': return cors.putBucketCors(ctx as Ctx<'PutBucketCors'>);
     case 'DeleteBucketCors': return cors.deleteBucketCors(ctx as Ctx<'DeleteBucketCors'>);
-    case 'GetBucketLifecycle': return buckets.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
+    case 'GetBucketLifecycle': return lifecycle.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
+    case 'PutBucketLifecycle': return lifecycle.putBucketLifecycle(ctx as Ctx<'PutBucketLifecycle'>);
+    case 'DeleteBucketLifecycle': return lifecycle.deleteBucketLifecycle(ctx as Ctx<'DeleteBucketLifecycle'>);
     case 'GetBucketRequestPayment': return buckets.getBucketRequestPayment(ctx as Ctx<'GetBucketRequestPayment'>);
     case 'GetBucketVersioning': return versioning.getBucketVersioning(ctx as Ctx<'GetBucketVersioning'>);
     case 'PutBucketVersioning': return versioning.putBucketVersioning(ctx as Ctx<'PutBucketVersioning'>);

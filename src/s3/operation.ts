@@ -31,6 +31,8 @@ export type Operation =
   | BucketOp<'PutBucketCors'>
   | BucketOp<'DeleteBucketCors'>
   | BucketOp<'GetBucketLifecycle'>
+  | BucketOp<'PutBucketLifecycle'>
+  | BucketOp<'DeleteBucketLifecycle'>
   | BucketOp<'GetBucketRequestPayment'>
   | BucketOp<'GetBucketVersioning'>
   | BucketOp<'PutBucketVersioning'>

@@ -18,6 +18,9 @@ describe('router', () => {
     assert.deepEqual(op('GET', '/b?list-type=2&prefix=x'), { type: 'ListObjectsV2', bucket: 'b' });
     assert.deepEqual(op('GET', '/b/'), { type: 'ListObjects', bucket: 'b' });
     assert.deepEqual(op('GET', '/b?location'), { type: 'GetBucketLocation', bucket: 'b' });
+    assert.deepEqual(op('GET', '/b?lifecycle'), { type: 'GetBucketLifecycle', bucket: 'b' });
+    assert.deepEqual(op('PUT', '/b?lifecycle'), { type: 'PutBucketLifecycle', bucket: 'b' });
+    assert.deepEqual(op('DELETE', '/b?lifecycle'), { type: 'DeleteBucketLifecycle', bucket: 'b' });
     assert.deepEqual(op('POST', '/b?delete'), { type: 'DeleteObjects', bucket: 'b' });
     assert.deepEqual(op('GET', '/b?uploads'), { type: 'ListMultipartUploads', bucket: 'b' });
     assert.deepEqual(op('PUT', '/b/k'), { type: 'PutObject', bucket: 'b', key: 'k' });

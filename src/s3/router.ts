@@ -129,7 +129,8 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('tagging')) return { type: 'PutBucketTagging', bucket };
       if (query.has('versioning')) return { type: 'PutBucketVersioning', bucket };
       if (query.has('cors')) return { type: 'PutBucketCors', bucket };
-      if (query.has('lifecycle') || query.has('requestPayment')) {
+      if (query.has('lifecycle')) return { type: 'PutBucketLifecycle', bucket };
+      if (query.has('requestPayment')) {
         throw errors.notImplemented([...query.keys()].join(','));
       }
       return { type: 'CreateBucket', bucket };
@@ -137,7 +138,7 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('policy')) return { type: 'DeleteBucketPolicy', bucket };
       if (query.has('tagging')) return { type: 'DeleteBucketTagging', bucket };
       if (query.has('cors')) return { type: 'DeleteBucketCors', bucket };
-      if (query.has('lifecycle')) throw errors.notImplemented([...query.keys()].join(','));
+      if (query.has('lifecycle')) return { type: 'DeleteBucketLifecycle', bucket };
       return { type: 'DeleteBucket', bucket };
     case 'POST':
       if (query.has('delete')) return { type: 'DeleteObjects', bucket };

@@ -7,6 +7,7 @@
 // Work is done in small batches with a yield to the event loop in between.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BackgroundJob } from '../background-job.js';
 import type { BlobStore } from './blob.js';
 import type { MetaStore } from './meta.js';
 
@@ -32,60 +33,21 @@ export interface GarbageCollectorCounts {
 
 const DEFAULT_BATCH_SIZE = 256;
 
-export class GarbageCollector {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<GarbageCollectorCounts> | undefined;
-  /** Set by stop(): no further passes, and one in progress ends after its current batch. */
-  private stopping = false;
+export class GarbageCollector extends BackgroundJob<GarbageCollectorCounts> {
   private readonly now: () => Date;
   private readonly batchSize: number;
-  private readonly onError: (error: unknown) => void;
 
   constructor(
     private readonly meta: MetaStore,
     private readonly blobs: BlobStore,
     private readonly options: GarbageCollectorOptions,
   ) {
+    super(options.intervalMs, options.onError ?? ((error) => console.error('aitta gc: pass failed:', error)));
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    this.onError = options.onError ?? ((error) => console.error('aitta gc: pass failed:', error));
   }
 
-  /** Runs a pass every intervalMs in the background; the timer never keeps the process alive. */
-  start(): void {
-    if (this.timer !== undefined) return;
-    this.stopping = false;
-    this.schedule();
-  }
-
-  /** Stops the background passes; resolves when a pass in progress has finished. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => {});
-  }
-
-  /** One full pass (or the one already running). */
-  runOnce(): Promise<GarbageCollectorCounts> {
-    this.running ??= this.pass().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.runOnce()
-        .catch(this.onError)
-        .finally(() => {
-          if (!this.stopping) this.schedule();
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
-  }
-
-  private async pass(): Promise<GarbageCollectorCounts> {
+  protected async pass(): Promise<GarbageCollectorCounts> {
     const before = new Date(this.now().getTime() - this.options.graceMs);
     const garbage = await this.removeGarbage(before);
     const orphans = await this.removeOrphans(before);

@@ -432,4 +432,75 @@ export interface MetaStore {
   knownBlobs(blobIds: string[]): Promise<Set<string>>;
 
   close(): Promise<void>;
+
+  // Lifecycle (lifecycle/worker.ts).
+  /** Buckets that have a lifecycle configuration, in name order. */
+  listLifecycleBuckets(): Promise<Bucket[]>;
+  /**
+   * Up to `limit` objects of the bucket last modified at or before
+   * `modifiedBy`, after `after`, in (lastModified, key) order: an index walk
+   * that never visits younger objects.
+   */
+  listObjectsByAge(bucket: string, modifiedBy: Date, after: AgeCursor | undefined, limit: number): Promise<AgedObject[]>;
+  /**
+   * Up to `limit` uploads of the bucket whose key starts with `prefix`,
+   * initiated at or before `initiatedBy`, after `after`, in (key, initiated,
+   * uploadId) order.
+   */
+  listUploadsByAge(bucket: string, prefix: string, initiatedBy: Date, after: UploadCursor | undefined, limit: number): Promise<UploadRecord[]>;
+  /**
+   * Expiration of a current object: deletes it as DeleteObject without a
+   * version id does, but only if it is still the object last modified at
+   * `lastModified` (one stored since the worker read it is not expired).
+   */
+  expireObject(bucket: string, key: string, lastModified: Date): Promise<DeleteOutcome>;
+  /**
+   * Up to `limit` stored versions (noncurrent versions and delete markers) of
+   * the bucket that became noncurrent (markers: were made) at or before `noncurrentBy`,
+   * after `after`, in (noncurrentSince, key, versionId) order.
+   */
+  listNoncurrentByAge(bucket: string, noncurrentBy: Date, after: VersionCursor | undefined, limit: number): Promise<NoncurrentVersion[]>;
+  /** The lifecycle worker's saved progress in a bucket (its own JSON), so a restarted worker resumes. */
+  getLifecycleProgress(bucket: string): Promise<string | undefined>;
+  setLifecycleProgress(bucket: string, progress: string): Promise<void>;
+}
+
+/** Where the lifecycle worker's walk of a bucket's objects by age stands: after this (lastModified, key). */
+export interface AgeCursor {
+  lastModified: number;
+  key: string;
+}
+
+/** What a lifecycle rule reads of an object. */
+export type AgedObject = Pick<ObjectRecord, 'key' | 'size' | 'lastModified' | 'tags'>;
+
+/** Where a walk of a bucket's uploads stands: after this (key, initiated, uploadId). */
+export interface UploadCursor {
+  key: string;
+  initiated: number;
+  uploadId: string;
+}
+
+/** Where the lifecycle worker's walk of a bucket's noncurrent versions stands. */
+export interface VersionCursor {
+  noncurrentSince: number;
+  key: string;
+  versionId: string;
+}
+
+/** What a lifecycle rule reads of a noncurrent version or delete marker. */
+export interface NoncurrentVersion {
+  key: string;
+  versionId: string;
+  size: number;
+  tags?: Record<string, string>;
+  deleteMarker: boolean;
+  /** When it stopped being the current version (a delete marker: when it was made). */
+  noncurrentSince: Date;
+  /** Versions of the key newer than this one, apart from the current object (NewerNoncurrentVersions). */
+  newerNoncurrent: number;
+  /** The newest version of its key: a delete marker hiding the key, so not noncurrent at all. */
+  latest: boolean;
+  /** A delete marker with no other version of its key left (ExpiredObjectDeleteMarker). */
+  lone: boolean;
 }

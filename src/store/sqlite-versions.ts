@@ -40,6 +40,19 @@ export interface VersionListRow {
   seq: number;
 }
 
+/** A stored version as the lifecycle worker sees it. */
+export interface NoncurrentRow {
+  key: string;
+  version_id: string;
+  size: number;
+  attrs: string;
+  delete_marker: number;
+  noncurrent_since: number;
+  newer: number;
+  latest: number;
+  lone: number;
+}
+
 /** The seq the current object sorts with: above every stored version. */
 const CURRENT_SEQ = Number.MAX_SAFE_INTEGER;
 
@@ -79,6 +92,18 @@ export class VersionTable {
       ),
       setAttrs: p('UPDATE versions SET attrs = ? WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0'),
       any: p('SELECT 1 FROM versions WHERE bucket = ? LIMIT 1'),
+      byAge: p<NoncurrentRow>(
+        `SELECT key, version_id, size, attrs, delete_marker, noncurrent_since,
+           (SELECT COUNT(*) FROM versions n WHERE n.bucket = v.bucket AND n.key = v.key AND n.seq > v.seq) AS newer,
+           NOT EXISTS (SELECT 1 FROM objects o WHERE o.bucket = v.bucket AND o.key = v.key)
+             AND NOT EXISTS (SELECT 1 FROM versions n WHERE n.bucket = v.bucket AND n.key = v.key AND n.seq > v.seq) AS latest,
+           delete_marker = 1
+             AND NOT EXISTS (SELECT 1 FROM versions n WHERE n.bucket = v.bucket AND n.key = v.key AND n.seq != v.seq)
+             AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.bucket = v.bucket AND o.key = v.key) AS lone
+         FROM versions v
+         WHERE bucket = @bucket AND noncurrent_since <= @by AND (noncurrent_since, key, version_id) > (@since, @key, @versionId)
+         ORDER BY noncurrent_since, key, version_id LIMIT @limit`,
+      ),
       olderInKey: p<VersionListRow>(
         `SELECT ${LIST_COLUMNS}, delete_marker, seq FROM versions
          WHERE bucket = ? AND key = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
@@ -158,6 +183,11 @@ export class VersionTable {
     if (end === undefined) delete params.end;
     return eager ? statement.all(params) : statement.iterate(params);
   };
+
+  /** Stored versions that became noncurrent by `by`, after the cursor, oldest first (lifecycle). */
+  byAge(bucket: string, by: number, after: { since: number; key: string; versionId: string }, limit: number): NoncurrentRow[] {
+    return this.sql.byAge.all({ bucket, by, ...after, limit });
+  }
 
   /** The versions of `key` older than the one with `seq`, newest first. */
   olderInKey(bucket: string, key: string, seq: number, limit: number): Iterable<VersionListRow> {

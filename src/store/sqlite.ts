@@ -12,7 +12,7 @@ import { fdatasync, fdatasyncSync, mkdirSync, openSync, closeSync } from 'node:f
 import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { startAfter, walk, type RangeScan } from './listing-walk.js';
+import { startAfter, successor, walk, type RangeScan } from './listing-walk.js';
 import type { ChecksumAlgorithm } from '../checksum-types.js';
 import { errors } from '../errors.js';
 import { DEFAULT_BUCKET_MAX_OBJECTS, DEFAULT_PROJECT_MAX_BUCKETS, DEFAULT_PROJECT_MAX_BYTES } from '../limits.js';
@@ -28,6 +28,8 @@ import type {
   VersionListPage,
   VersionListQuery,
   VersionSummary,
+  VersionCursor,
+  NoncurrentVersion,
   Grant,
   Credential,
   ListPage,
@@ -50,6 +52,7 @@ import type {
   UploadRecord,
   User,
 } from './meta.js';
+import type { AgeCursor, AgedObject, UploadCursor } from './meta.js';
 
 /**
  * Schema migrations; user_version is the number applied. Append new steps,
@@ -212,6 +215,15 @@ const MIGRATIONS: readonly string[] = [
   INSERT INTO version_blobs SELECT blob_id, bucket, key, 'null' FROM object_blobs;
   DROP TABLE object_blobs;
   ALTER TABLE version_blobs RENAME TO object_blobs;
+  `,
+  // 6: lifecycle execution: objects and noncurrent versions by age (the
+  // worker visits only those old enough for a rule), the buckets that have a configuration, and the
+  // worker's progress in each, so a restart resumes.
+  `
+  CREATE INDEX objects_age ON objects (bucket, last_modified);
+  CREATE INDEX versions_age ON versions (bucket, noncurrent_since, key, version_id);
+  CREATE INDEX buckets_lifecycle ON buckets (name) WHERE lifecycle IS NOT NULL;
+  CREATE TABLE lifecycle_progress (bucket TEXT PRIMARY KEY, progress TEXT NOT NULL) WITHOUT ROWID;
   `,
 ];
 
@@ -653,7 +665,9 @@ function prepareStatements(db: Database.Database) {
     getObject: p<ObjectRow>(
       `SELECT ${OBJECT_COLUMNS}, b.bytes FROM objects o LEFT JOIN object_bodies b ON b.id = o.body_id WHERE o.bucket = ? AND o.key = ?`,
     ),
-    getObjectData: p<StoredData>('SELECT size, parts, body_id, version_id FROM objects WHERE bucket = ? AND key = ?'),
+    getObjectData: p<StoredData & { last_modified: number }>(
+      'SELECT size, parts, body_id, version_id, last_modified FROM objects WHERE bucket = ? AND key = ?',
+    ),
     insertObject: p(
       `INSERT OR REPLACE INTO objects (${OBJECT_COLUMNS}, body_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -1499,6 +1513,93 @@ export class SqliteMetaStore implements MetaStore {
       if (this.sql.isReferenced.get({ id: blobId }) === undefined) this.sql.insertGarbage.run(blobId, now);
     }
   }
+
+  // Lifecycle.
+
+  private lifecycleStatements: ReturnType<typeof prepareLifecycleStatements> | undefined;
+
+  private get lifecycleSql(): ReturnType<typeof prepareLifecycleStatements> {
+    return (this.lifecycleStatements ??= prepareLifecycleStatements(this.db));
+  }
+
+  async listLifecycleBuckets(): Promise<Bucket[]> {
+    return this.lifecycleSql.lifecycleBuckets.all().map(toBucket);
+  }
+
+  async listObjectsByAge(bucket: string, modifiedBy: Date, after: AgeCursor | undefined, limit: number): Promise<AgedObject[]> {
+    const rows = after === undefined
+      ? this.lifecycleSql.objectsByAge.all(bucket, modifiedBy.getTime(), limit)
+      : this.lifecycleSql.objectsByAgeAfter.all(bucket, after.lastModified, after.key, modifiedBy.getTime(), limit);
+    return rows.map((row) => ({
+      key: row.key,
+      size: row.size,
+      lastModified: new Date(row.last_modified),
+      tags: (JSON.parse(row.attrs) as ObjectAttrs).tags,
+    }));
+  }
+
+  async listUploadsByAge(bucket: string, prefix: string, initiatedBy: Date, after: UploadCursor | undefined, limit: number): Promise<UploadRecord[]> {
+    const from = after ?? { key: prefix, initiated: -1, uploadId: '' };
+    return this.lifecycleSql.uploadsByAge
+      .all({ bucket, prefix, end: successor(prefix) ?? null, by: initiatedBy.getTime(), ...from, limit })
+      .map(toUpload);
+  }
+
+  expireObject(bucket: string, key: string, lastModified: Date): Promise<DeleteOutcome> {
+    return this.write(() => {
+      const current = this.sql.getObjectData.get(bucket, key);
+      if (current?.last_modified !== lastModified.getTime()) return { deleted: false, deleteMarker: false };
+      return this.removeObject(bucket, key, undefined, Date.now());
+    });
+  }
+
+  async listNoncurrentByAge(bucket: string, noncurrentBy: Date, after: VersionCursor | undefined, limit: number): Promise<NoncurrentVersion[]> {
+    const from = after === undefined ? { since: -1, key: '', versionId: '' } : { since: after.noncurrentSince, key: after.key, versionId: after.versionId };
+    return this.versions.byAge(bucket, noncurrentBy.getTime(), from, limit).map((row) => ({
+      key: row.key,
+      versionId: row.version_id,
+      size: row.size,
+      tags: (JSON.parse(row.attrs) as ObjectAttrs).tags,
+      deleteMarker: row.delete_marker === 1,
+      noncurrentSince: new Date(row.noncurrent_since),
+      newerNoncurrent: row.newer,
+      latest: row.latest === 1,
+      lone: row.lone === 1,
+    }));
+  }
+
+  async getLifecycleProgress(bucket: string): Promise<string | undefined> {
+    return this.lifecycleSql.getProgress.get(bucket)?.progress;
+  }
+
+  setLifecycleProgress(bucket: string, progress: string): Promise<void> {
+    return this.write(() => {
+      this.lifecycleSql.setProgress.run(bucket, progress);
+    });
+  }
+}
+
+/** The statements only the lifecycle worker runs. */
+function prepareLifecycleStatements(db: Database.Database) {
+  const p = <R = unknown>(source: string) => db.prepare<unknown[], R>(source);
+  const aged = 'SELECT key, size, last_modified, attrs FROM objects WHERE bucket = ?';
+  type AgedRow = Pick<ObjectRow, 'key' | 'size' | 'last_modified' | 'attrs'>;
+  return {
+    lifecycleBuckets: p<BucketRow>(`SELECT ${BUCKET_COLUMNS} FROM buckets WHERE lifecycle IS NOT NULL ORDER BY name`),
+    objectsByAge: p<AgedRow>(`${aged} AND last_modified <= ? ORDER BY last_modified, key LIMIT ?`),
+    objectsByAgeAfter: p<AgedRow>(
+      `${aged} AND (last_modified, key) > (?, ?) AND last_modified <= ? ORDER BY last_modified, key LIMIT ?`,
+    ),
+    uploadsByAge: p<UploadRow>(
+      `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE bucket = @bucket AND key >= @prefix AND (@end IS NULL OR key < @end)
+       AND initiated <= @by AND (key, initiated, upload_id) > (@key, @initiated, @uploadId)
+       ORDER BY key, initiated, upload_id LIMIT @limit`,
+    ),
+    getProgress: p<{ progress: string }>('SELECT progress FROM lifecycle_progress WHERE bucket = ?'),
+    setProgress: p(
+      'INSERT INTO lifecycle_progress (bucket, progress) VALUES (?, ?) ON CONFLICT (bucket) DO UPDATE SET progress = excluded.progress',
+    ),
+  };
 }
 
 /** `first`, then the rows of `next()` (started only once `first` is exhausted). */

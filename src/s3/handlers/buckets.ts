@@ -1,6 +1,6 @@
 // Bucket operations: list, create, head, delete, location, and the bucket
-// configurations `s3cmd info` reads (CORS, lifecycle, payer) as far as
-// this server has them.
+// configurations `s3cmd info` reads (payer) as far as this server has
+// them; ACL, policy, CORS, lifecycle and versioning have handlers of their own.
 
 import { requireCredential, requireProjectWriter } from '../../access/authorize.js';
 import { S3Error, errors } from '../../errors.js';
@@ -81,11 +81,6 @@ export async function deleteBucket(ctx: BucketOperation<'DeleteBucket'>): Promis
 export async function getBucketLocation(ctx: BucketOperation<'GetBucketLocation'>): Promise<S3Response> {
   const bucket = await requireBucket(ctx, ctx.op.bucket);
   return xmlResponse(document('LocationConstraint', bucket.region ? bucket.region : ''));
-}
-
-export async function getBucketLifecycle(ctx: BucketOperation<'GetBucketLifecycle'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  throw new S3Error('NoSuchLifecycleConfiguration', 404, 'The lifecycle configuration does not exist', { BucketName: ctx.op.bucket });
 }
 
 export async function getBucketRequestPayment(ctx: BucketOperation<'GetBucketRequestPayment'>): Promise<S3Response> {

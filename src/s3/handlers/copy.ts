@@ -17,6 +17,7 @@ import { parseCopySourceRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
 import { checkedVersionId, newVersionHeader, readableVersion, versionHeader } from '../versions.js';
 import { document, el, isoDate } from '../xml.js';
+import { expirationHeaders } from './lifecycle.js';
 import { checksumHeaders, objectData, requestedObjectAcl, requestedTags } from './objects.js';
 import { findUpload, storePart } from './multipart.js';
 import type { ChecksumAlgorithm } from '../../checksum-types.js';
@@ -125,7 +126,7 @@ export async function copyObject(ctx: CopyOperation<'CopyObject'>): Promise<S3Re
   return xmlResponse(
     document('CopyObjectResult', `${el('LastModified', isoDate(object.lastModified))}${el('ETag', quoteEtag(object.etag))}${checksumXml}`),
     200,
-    { ...checksumHeaders(object), ...sourceHeaders, ...newVersionHeader(versionId) },
+    { ...checksumHeaders(object), ...sourceHeaders, ...newVersionHeader(versionId), ...expirationHeaders(ctx, bucket, object) },
   );
 }
 

@@ -7,7 +7,7 @@ import { compositeChecksum, fullObjectChecksum } from '../../checksums.js';
 import { S3Error, errors } from '../../errors.js';
 import { MAX_PART_BYTES, MAX_PART_NUMBER, MAX_XML_BODY_BYTES, MIN_PART_BYTES } from '../../limits.js';
 import type { ObjectChecksum, ObjectRecord, StoredPart, UploadRecord } from '../../store/meta.js';
-import { emptyResponse, header, xmlResponse, type RequestContext, type S3Response } from '../context.js';
+import { emptyResponse, header, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
 import { algorithmHeader, discard, ingestBody, type IngestedBody } from '../ingest.js';
 import { pageSize, urlEncodeKey, urlEncodingRequested } from '../max-keys.js';
 import { assertValidKey } from '../object-key.js';
@@ -17,6 +17,7 @@ import { OwnerNames, ownerXml } from '../owner.js';
 import { requireBucket } from '../require-bucket.js';
 import { newVersionHeader } from '../versions.js';
 import { children, document, el, isoDate, parseXml, readSmallBody, text } from '../xml.js';
+import { abortHeaders, expirationHeaders } from './lifecycle.js';
 import { checksumHeaders, requestedObjectAcl, requestedTags } from './objects.js';
 
 type UploadOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
@@ -65,7 +66,7 @@ export async function createMultipartUpload(ctx: UploadOperation<'CreateMultipar
     tags: requestedTags(ctx),
   };
   await ctx.services.meta.createUpload(upload);
-  const headers: Record<string, string> = {};
+  const headers: ResponseHeaders = abortHeaders(ctx, bucket, upload);
   if (upload.checksumAlgorithm) {
     headers['x-amz-checksum-algorithm'] = upload.checksumAlgorithm;
     headers['x-amz-checksum-type'] = upload.checksumType!;
@@ -170,7 +171,7 @@ function objectChecksum(upload: UploadRecord, parts: StoredPart[]): ObjectChecks
 
 export async function completeMultipartUpload(ctx: UploadOperation<'CompleteMultipartUpload'>): Promise<S3Response> {
   const { bucket, key, uploadId } = ctx.op;
-  await requireBucket(ctx, bucket);
+  const found = await requireBucket(ctx, bucket);
   const upload = await findUpload(ctx, bucket, key, uploadId);
   const requested = await requestedParts(ctx, upload);
   const stored = await allParts(ctx, uploadId);
@@ -225,7 +226,7 @@ export async function completeMultipartUpload(ctx: UploadOperation<'CompleteMult
   return xmlResponse(
     document('CompleteMultipartUploadResult', `${el('Location', location)}${el('Bucket', bucket)}${el('Key', key)}${el('ETag', quoteEtag(object.etag))}${checksumXml}`),
     200,
-    { ...checksumHeaders(object), ...newVersionHeader(versionId) },
+    { ...checksumHeaders(object), ...newVersionHeader(versionId), ...expirationHeaders(ctx, found, object) },
   );
 }
 
