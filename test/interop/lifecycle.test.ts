@@ -334,6 +334,59 @@ describe("the guide's prefix policy (a day of 50 ms: Daily after 1.5 s, Weekly a
   });
 });
 
+describe('lifecycle in a versioned bucket with the aws CLI (a day of 50 ms)', () => {
+  let server: TestServer;
+  let log: string[];
+  let aws: AwsEnv;
+
+  before(async () => {
+    ({ server, log } = await lifecycleServer(0.05));
+    aws = await awsEnv(server, 'path');
+  });
+
+  after(async () => {
+    await aws?.cleanup();
+    await server?.stop();
+  });
+
+  it('expiry leaves a delete marker, noncurrent versions go after NoncurrentDays, then the lone marker goes', async () => {
+    const bucket = 'versioned-lifecycle';
+    await awsCli(aws, ['s3api', 'create-bucket', '--bucket', bucket]);
+    await awsCli(aws, ['s3api', 'put-bucket-versioning', '--bucket', bucket, '--versioning-configuration', 'Status=Enabled']);
+    const put = async (key: string, body: string) => {
+      const file = path.join(aws.dir, 'body');
+      await writeFile(file, body);
+      return (await awsJson<{ VersionId: string }>(aws, ['s3api', 'put-object', '--bucket', bucket, '--key', key, '--body', file])).VersionId;
+    };
+    const tmp = await put('tmp/x', 'scratch');
+    const oldKeep = await put('keep/y', 'first');
+    const newKeep = await put('keep/y', 'second');
+    const configuration = {
+      Rules: [
+        { ID: 'expire-tmp', Status: 'Enabled', Filter: { Prefix: 'tmp/' }, Expiration: { Days: 2 } },
+        { ID: 'tmp-markers', Status: 'Enabled', Filter: { Prefix: 'tmp/' }, Expiration: { ExpiredObjectDeleteMarker: true } },
+        { ID: 'old-versions', Status: 'Enabled', Filter: { Prefix: '' }, NoncurrentVersionExpiration: { NoncurrentDays: 4 } },
+      ],
+    };
+    await awsCli(aws, ['s3api', 'put-bucket-lifecycle-configuration', '--bucket', bucket, '--lifecycle-configuration', JSON.stringify(configuration)]);
+
+    type Listing = { Versions?: Array<{ Key: string; VersionId: string }>; DeleteMarkers?: Array<{ Key: string }> };
+    const stored = async () => {
+      const listing = await awsJson<Listing>(aws, ['s3api', 'list-object-versions', '--bucket', bucket]);
+      return [...(listing.Versions ?? []).map((v) => `${v.Key} ${v.VersionId}`), ...(listing.DeleteMarkers ?? []).map((m) => `${m.Key} marker`)];
+    };
+    await waitFor('the rules to run their course', 30_000, async () => (await stored()).length === 1);
+    assert.deepEqual(await stored(), [`keep/y ${newKeep}`]);
+    // Each step once: the expiry (a marker), the two noncurrent versions, the lone marker.
+    assert.deepEqual(expiredIn(log, bucket), ['tmp/x']);
+    const removed = log.filter((line) => line.startsWith('aitta lifecycle: removed version')).map((line) => line.replace(/^aitta lifecycle: removed version (\S+) of s3:\/\/[^/]+\/(\S+) \(rule ([^)]*)\)$/, '$2 $1 $3'));
+    assert.equal(removed.length, 3, removed.join('\n'));
+    assert.ok(removed.includes(`keep/y ${oldKeep} old-versions`));
+    assert.ok(removed.includes(`tmp/x ${tmp} old-versions`));
+    assert.ok(removed.some((line) => line.startsWith('tmp/x ') && line.endsWith(' tmp-markers')));
+  });
+});
+
 describe('a server killed mid-pass', () => {
   it('resumes after a restart, expires every object the rule names, and deletes nothing twice', async () => {
     const env = { AITTA_LIFECYCLE_BATCH_SIZE: '5', AITTA_LIFECYCLE_BATCH_PAUSE_MS: '100' };
