@@ -5,19 +5,54 @@
 // caller. A write resolves only once its commit is on disk: SQLite commits
 // without syncing (synchronous=NORMAL) and the WAL is fdatasync'd on libuv's
 // thread pool, one sync for every commit made before it started, so the event
-// loop keeps serving requests — and gathering the next batch — meanwhile. Listings walk the (bucket, key) primary key with keyset pagination
-// and jump over whole common prefixes; nothing is scanned or sorted in memory.
+// loop keeps serving requests — and gathering the next batch — meanwhile.
+// Listings walk the (bucket, key) primary key with keyset pagination and jump
+// over whole common prefixes; nothing is scanned or sorted in memory. The
+// schema is in sqlite-schema.ts, rows and their conversions in
+// sqlite-rows.ts, versions in sqlite-versions.ts.
 
 import { fdatasync, fdatasyncSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { startAfter, successor, walk, type RangeScan } from './listing-walk.js';
-import type { ChecksumAlgorithm } from '../checksum-types.js';
 import { errors } from '../errors.js';
-import { DEFAULT_BUCKET_MAX_OBJECTS, DEFAULT_PROJECT_MAX_BUCKETS, DEFAULT_PROJECT_MAX_BYTES } from '../limits.js';
 import { BUCKET_CONFIGS, NULL_VERSION } from './meta.js';
-import { VersionTable, type VersionListRow, type VersionRow } from './sqlite-versions.js';
+import { prepareLifecycleStatements } from './sqlite-lifecycle.js';
+import {
+  BUCKET_COLUMNS,
+  OBJECT_COLUMNS,
+  PART_COLUMNS,
+  SUMMARY_COLUMNS,
+  UPLOAD_COLUMNS,
+  blobIdsOf,
+  quotaProblem,
+  toBucket,
+  toCredential,
+  toDeleteMarker,
+  toObject,
+  toPart,
+  toQuota,
+  toSummary,
+  toUpload,
+  toUser,
+  toVersionSummary,
+  type BucketRow,
+  type CredentialRow,
+  type ObjectAttrs,
+  type ObjectRow,
+  type PartRow,
+  type QuotaRow,
+  type QuotaStateRow,
+  type StoredData,
+  type SummaryRow,
+  type TokenRow,
+  type UploadAttrs,
+  type UploadRow,
+  type UserRow,
+} from './sqlite-rows.js';
+import { migrate } from './sqlite-schema.js';
+import { VersionTable, type VersionListRow } from './sqlite-versions.js';
 import { newVersionId } from './version-id.js';
 import type {
   Bucket,
@@ -27,7 +62,6 @@ import type {
   VersioningState,
   VersionListPage,
   VersionListQuery,
-  VersionSummary,
   VersionCursor,
   NoncurrentVersion,
   Grant,
@@ -36,9 +70,7 @@ import type {
   ListQuery,
   Membership,
   MetaStore,
-  ObjectChecksum,
   ObjectRecord,
-  ObjectSummary,
   PartRecord,
   Project,
   ProjectUsage,
@@ -54,295 +86,11 @@ import type {
 } from './meta.js';
 import type { AgeCursor, AgedObject, UploadCursor } from './meta.js';
 
-/**
- * Schema migrations; user_version is the number applied. Append new steps,
- * never edit old ones. Object bodies kept inline live in a side table so that
- * listing rows stay small; object_blobs indexes the blobs objects reference
- * (a blob may be shared, e.g. by a copy) so that knownBlobs and the garbage
- * bookkeeping never parse part lists.
- */
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE projects (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-  CREATE TABLE credentials (
-    access_key_id TEXT PRIMARY KEY,
-    secret_access_key TEXT NOT NULL,
-    project_id TEXT NOT NULL,
-    user_id TEXT,
-    active INTEGER NOT NULL,
-    created_at INTEGER NOT NULL
-  );
-  CREATE INDEX credentials_project ON credentials (project_id);
-  CREATE TABLE buckets (
-    name TEXT PRIMARY KEY,
-    project_id TEXT NOT NULL,
-    region TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-  );
-  CREATE INDEX buckets_project ON buckets (project_id, name);
-  CREATE TABLE objects (
-    bucket TEXT NOT NULL,
-    key TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    etag TEXT NOT NULL,
-    last_modified INTEGER NOT NULL,
-    storage_class TEXT NOT NULL,
-    owner_project_id TEXT NOT NULL,
-    content_type TEXT NOT NULL,
-    attrs TEXT NOT NULL,
-    parts TEXT,
-    body_id INTEGER,
-    PRIMARY KEY (bucket, key)
-  ) WITHOUT ROWID;
-  CREATE TABLE object_bodies (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
-  CREATE TABLE object_blobs (
-    blob_id TEXT NOT NULL,
-    bucket TEXT NOT NULL,
-    key TEXT NOT NULL,
-    PRIMARY KEY (blob_id, bucket, key)
-  ) WITHOUT ROWID;
-  CREATE TABLE uploads (
-    upload_id TEXT PRIMARY KEY,
-    bucket TEXT NOT NULL,
-    key TEXT NOT NULL,
-    initiated INTEGER NOT NULL,
-    content_type TEXT NOT NULL,
-    attrs TEXT NOT NULL,
-    storage_class TEXT NOT NULL,
-    owner_project_id TEXT NOT NULL
-  );
-  CREATE INDEX uploads_listing ON uploads (bucket, key, initiated, upload_id);
-  CREATE TABLE parts (
-    upload_id TEXT NOT NULL,
-    part_number INTEGER NOT NULL,
-    blob_id TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    etag TEXT NOT NULL,
-    checksum TEXT,
-    last_modified INTEGER NOT NULL,
-    PRIMARY KEY (upload_id, part_number)
-  ) WITHOUT ROWID;
-  CREATE INDEX parts_blob ON parts (blob_id);
-  CREATE TABLE garbage (blob_id TEXT PRIMARY KEY, since INTEGER NOT NULL) WITHOUT ROWID;
-  CREATE INDEX garbage_since ON garbage (since);
-  `,
-  // Tenancy: users, memberships, identity tokens, quotas, and usage counters
-  // kept exact in the same transaction as every object write (NULL limits
-  // mean the defaults of limits.ts, so changing a default reaches every
-  // project that was not given its own).
-  `
-  CREATE TABLE users (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    password_hash TEXT NOT NULL,
-    enabled INTEGER NOT NULL,
-    created_at INTEGER NOT NULL
-  );
-  CREATE TABLE memberships (
-    user_id TEXT NOT NULL,
-    project_id TEXT NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('member', 'reader')),
-    PRIMARY KEY (user_id, project_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX memberships_project ON memberships (project_id, user_id);
-  CREATE INDEX credentials_user ON credentials (user_id, project_id, created_at);
-  CREATE TABLE tokens (
-    token_hash TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    project_id TEXT,
-    issued_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
-  ) WITHOUT ROWID;
-  CREATE INDEX tokens_expiry ON tokens (expires_at);
-  CREATE INDEX tokens_user ON tokens (user_id);
-  ALTER TABLE projects ADD COLUMN max_bytes INTEGER;
-  ALTER TABLE projects ADD COLUMN max_buckets INTEGER;
-  ALTER TABLE projects ADD COLUMN max_objects_per_bucket INTEGER;
-  ALTER TABLE projects ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
-  ALTER TABLE projects ADD COLUMN objects INTEGER NOT NULL DEFAULT 0;
-  ALTER TABLE buckets ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
-  ALTER TABLE buckets ADD COLUMN objects INTEGER NOT NULL DEFAULT 0;
-  UPDATE buckets SET
-    bytes = (SELECT COALESCE(SUM(size), 0) FROM objects WHERE objects.bucket = buckets.name),
-    objects = (SELECT COUNT(*) FROM objects WHERE objects.bucket = buckets.name);
-  UPDATE projects SET
-    bytes = (SELECT COALESCE(SUM(bytes), 0) FROM buckets WHERE buckets.project_id = projects.id),
-    objects = (SELECT COALESCE(SUM(objects), 0) FROM buckets WHERE buckets.project_id = projects.id);
-  `,
-  // 3: bucket policies (the JSON as the owner sent it) and bucket ACLs (JSON grants; object ACLs live in attrs).
-  `
-  ALTER TABLE buckets ADD COLUMN policy TEXT;
-  ALTER TABLE buckets ADD COLUMN acl TEXT NOT NULL DEFAULT '[]';
-  `,
-  // 4: the other bucket configurations, each the JSON its feature module validated (NULL: none set).
-  `
-  ALTER TABLE buckets ADD COLUMN tags TEXT;
-  ALTER TABLE buckets ADD COLUMN cors TEXT;
-  ALTER TABLE buckets ADD COLUMN lifecycle TEXT;
-  `,
-  // 5: versioning. The current version stays in objects; noncurrent versions
-  // and delete markers live in versions (see sqlite-versions.ts). A blob is
-  // referenced per version, since versions of one key may share a blob.
-  `
-  ALTER TABLE buckets ADD COLUMN versioning TEXT;
-  ALTER TABLE objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null';
-  CREATE TABLE versions (
-    bucket TEXT NOT NULL,
-    key TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    version_id TEXT NOT NULL,
-    delete_marker INTEGER NOT NULL,
-    noncurrent_since INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    etag TEXT NOT NULL,
-    last_modified INTEGER NOT NULL,
-    storage_class TEXT NOT NULL,
-    owner_project_id TEXT NOT NULL,
-    content_type TEXT NOT NULL,
-    attrs TEXT NOT NULL,
-    parts TEXT,
-    body_id INTEGER,
-    PRIMARY KEY (bucket, key, seq DESC)
-  ) WITHOUT ROWID;
-  CREATE UNIQUE INDEX versions_id ON versions (bucket, key, version_id);
-  CREATE TABLE version_blobs (
-    blob_id TEXT NOT NULL,
-    bucket TEXT NOT NULL,
-    key TEXT NOT NULL,
-    version_id TEXT NOT NULL,
-    PRIMARY KEY (blob_id, bucket, key, version_id)
-  ) WITHOUT ROWID;
-  INSERT INTO version_blobs SELECT blob_id, bucket, key, 'null' FROM object_blobs;
-  DROP TABLE object_blobs;
-  ALTER TABLE version_blobs RENAME TO object_blobs;
-  `,
-  // 6: lifecycle execution: objects and noncurrent versions by age (the
-  // worker visits only those old enough for a rule), the buckets that have a configuration, and the
-  // worker's progress in each, so a restart resumes.
-  `
-  CREATE INDEX objects_age ON objects (bucket, last_modified);
-  CREATE INDEX versions_age ON versions (bucket, noncurrent_since, key, version_id);
-  CREATE INDEX buckets_lifecycle ON buckets (name) WHERE lifecycle IS NOT NULL;
-  CREATE TABLE lifecycle_progress (bucket TEXT PRIMARY KEY, progress TEXT NOT NULL) WITHOUT ROWID;
-  `,
-];
+
 
 /** Most writes applied in one transaction; the rest wait for the next turn so one commit never grows without bound. */
 const MAX_WRITES_PER_COMMIT = 1000;
 const datasync = promisify(fdatasync);
-
-interface ObjectRow {
-  bucket: string;
-  key: string;
-  size: number;
-  etag: string;
-  last_modified: number;
-  storage_class: string;
-  owner_project_id: string;
-  content_type: string;
-  attrs: string;
-  parts: string | null;
-  version_id: string;
-  bytes: Buffer | null;
-}
-
-type SummaryRow = Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'storage_class' | 'owner_project_id'>;
-
-/** The object fields kept as JSON in objects.attrs. */
-interface ObjectAttrs {
-  contentHeaders: Record<string, string>;
-  userMetadata: Record<string, string>;
-  checksum?: ObjectChecksum;
-  partsCount?: number;
-  /** Absent in objects stored before ACLs existed (private). */
-  acl?: Grant[];
-  uploaderUserId?: string;
-  tags?: Record<string, string>;
-}
-
-interface UploadRow {
-  upload_id: string;
-  bucket: string;
-  key: string;
-  initiated: number;
-  content_type: string;
-  attrs: string;
-  storage_class: string;
-  owner_project_id: string;
-}
-
-/** The upload fields kept as JSON in uploads.attrs. */
-interface UploadAttrs {
-  contentHeaders: Record<string, string>;
-  userMetadata: Record<string, string>;
-  acl?: Grant[];
-  uploaderUserId?: string;
-  tags?: Record<string, string>;
-  checksumAlgorithm?: ChecksumAlgorithm;
-  checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
-}
-
-interface PartRow {
-  upload_id: string;
-  part_number: number;
-  blob_id: string;
-  size: number;
-  etag: string;
-  checksum: string | null;
-  last_modified: number;
-}
-
-interface CredentialRow {
-  access_key_id: string;
-  secret_access_key: string;
-  project_id: string;
-  user_id: string | null;
-  active: number;
-  created_at: number;
-}
-
-interface BucketRow {
-  name: string;
-  project_id: string;
-  region: string;
-  created_at: number;
-  policy: string | null;
-  acl: string;
-  tags: string | null;
-  cors: string | null;
-  lifecycle: string | null;
-  versioning: VersioningState | null;
-}
-
-interface UserRow {
-  id: string;
-  name: string;
-  password_hash: string;
-  enabled: number;
-  created_at: number;
-}
-
-interface TokenRow {
-  token_hash: string;
-  user_id: string;
-  project_id: string | null;
-  issued_at: number;
-  expires_at: number;
-}
-
-interface QuotaRow {
-  max_bytes: number | null;
-  max_buckets: number | null;
-  max_objects_per_bucket: number | null;
-}
-
-/** A bucket's counters with its project's, for the quota check of one write, and its versioning. */
-interface QuotaStateRow extends QuotaRow {
-  project_id: string;
-  versioning: VersioningState | null;
-  bucket_objects: number;
-  project_bytes: number | null;
-}
 
 /** The store's own error for a database another process holds (a running `aitta serve`). */
 export class StoreInUseError extends Error {
@@ -352,148 +100,13 @@ export class StoreInUseError extends Error {
   }
 }
 
+
 interface QueuedWrite {
   apply: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
-const BUCKET_COLUMNS = `name, project_id, region, created_at, acl, versioning, ${BUCKET_CONFIGS.join(', ')}`;
-
-function toBucket(row: BucketRow): Bucket {
-  const bucket: Bucket = {
-    name: row.name,
-    projectId: row.project_id,
-    region: row.region,
-    createdAt: new Date(row.created_at),
-  };
-  const acl = JSON.parse(row.acl) as Grant[];
-  if (acl.length > 0) bucket.acl = acl;
-  for (const name of BUCKET_CONFIGS) {
-    const value = row[name];
-    if (value !== null) bucket[name] = value;
-  }
-  if (row.versioning !== null) bucket.versioning = row.versioning;
-  return bucket;
-}
-
-function toCredential(row: CredentialRow): Credential {
-  return {
-    accessKeyId: row.access_key_id,
-    secretAccessKey: row.secret_access_key,
-    projectId: row.project_id,
-    userId: row.user_id,
-    active: row.active === 1,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    name: row.name,
-    passwordHash: row.password_hash,
-    enabled: row.enabled === 1,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-function toQuota(row: QuotaRow | undefined): Quota {
-  return {
-    maxBytes: row?.max_bytes ?? DEFAULT_PROJECT_MAX_BYTES,
-    maxBuckets: row?.max_buckets ?? DEFAULT_PROJECT_MAX_BUCKETS,
-    maxObjectsPerBucket: row?.max_objects_per_bucket ?? DEFAULT_BUCKET_MAX_OBJECTS,
-  };
-}
-
-/** Why adding `addBytes` and `addObjects` to the bucket would break its project's quota; undefined if it would not. */
-function quotaProblem(state: QuotaStateRow | undefined, addBytes: number, addObjects: number): string | undefined {
-  if (state === undefined) return undefined;
-  const quota = toQuota(state);
-  if (addBytes > 0 && (state.project_bytes ?? 0) + addBytes > quota.maxBytes) {
-    return `storing ${addBytes} more bytes would exceed the project's ${quota.maxBytes} bytes`;
-  }
-  if (addObjects > 0 && state.bucket_objects + addObjects > quota.maxObjectsPerBucket) {
-    return `the bucket already holds its maximum of ${quota.maxObjectsPerBucket} objects`;
-  }
-  return undefined;
-}
-
-function toSummary(row: SummaryRow): ObjectSummary {
-  return {
-    key: row.key,
-    size: row.size,
-    etag: row.etag,
-    lastModified: new Date(row.last_modified),
-    storageClass: row.storage_class,
-    ownerProjectId: row.owner_project_id,
-  };
-}
-
-function toObject(row: ObjectRow): ObjectRecord {
-  const attrs = JSON.parse(row.attrs) as ObjectAttrs;
-  const object: ObjectRecord = {
-    bucket: row.bucket,
-    key: row.key,
-    size: row.size,
-    etag: row.etag,
-    lastModified: new Date(row.last_modified),
-    contentType: row.content_type,
-    contentHeaders: attrs.contentHeaders,
-    userMetadata: attrs.userMetadata,
-    storageClass: row.storage_class,
-    ownerProjectId: row.owner_project_id,
-    versionId: row.version_id,
-    data:
-      row.parts === null
-        ? { kind: 'inline', bytes: row.bytes ?? Buffer.alloc(0) }
-        : { kind: 'parts', parts: JSON.parse(row.parts) as StoredPart[] },
-  };
-  if (attrs.checksum !== undefined) object.checksum = attrs.checksum;
-  if (attrs.acl !== undefined && attrs.acl.length > 0) object.acl = attrs.acl;
-  if (attrs.uploaderUserId !== undefined) object.uploaderUserId = attrs.uploaderUserId;
-  if (attrs.tags !== undefined && Object.keys(attrs.tags).length > 0) object.tags = attrs.tags;
-  if (attrs.partsCount !== undefined) object.partsCount = attrs.partsCount;
-  return object;
-}
-
-function toUpload(row: UploadRow): UploadRecord {
-  const attrs = JSON.parse(row.attrs) as UploadAttrs;
-  const upload: UploadRecord = {
-    uploadId: row.upload_id,
-    bucket: row.bucket,
-    key: row.key,
-    initiated: new Date(row.initiated),
-    contentType: row.content_type,
-    contentHeaders: attrs.contentHeaders,
-    userMetadata: attrs.userMetadata,
-    storageClass: row.storage_class,
-    ownerProjectId: row.owner_project_id,
-  };
-  if (attrs.acl !== undefined && attrs.acl.length > 0) upload.acl = attrs.acl;
-  if (attrs.uploaderUserId !== undefined) upload.uploaderUserId = attrs.uploaderUserId;
-  if (attrs.tags !== undefined && Object.keys(attrs.tags).length > 0) upload.tags = attrs.tags;
-  if (attrs.checksumAlgorithm !== undefined) upload.checksumAlgorithm = attrs.checksumAlgorithm;
-  if (attrs.checksumType !== undefined) upload.checksumType = attrs.checksumType;
-  return upload;
-}
-
-function toPart(row: PartRow): PartRecord {
-  const part: PartRecord = {
-    uploadId: row.upload_id,
-    partNumber: row.part_number,
-    blobId: row.blob_id,
-    size: row.size,
-    etag: row.etag,
-    lastModified: new Date(row.last_modified),
-  };
-  if (row.checksum !== null) part.checksum = row.checksum;
-  return part;
-}
-
-function blobIdsOf(object: ObjectRecord): string[] {
-  return object.data.kind === 'parts' ? object.data.parts.map((part) => part.blobId) : [];
-}
 
 /** Prepares the four range queries (lower bound inclusive or not, upper bound or none) of one listing. */
 function rangeScan<R>(
@@ -514,50 +127,12 @@ function rangeScan<R>(
   };
 }
 
-const SUMMARY_COLUMNS = 'key, size, etag, last_modified, storage_class, owner_project_id';
-const OBJECT_COLUMNS = `bucket, ${SUMMARY_COLUMNS}, content_type, attrs, parts, version_id`;
-const UPLOAD_COLUMNS = 'upload_id, bucket, key, initiated, content_type, attrs, storage_class, owner_project_id';
-const PART_COLUMNS = 'upload_id, part_number, blob_id, size, etag, checksum, last_modified';
-
-/** Where a stored version's bytes are. */
-interface StoredData {
-  size: number;
-  parts: string | null;
-  body_id: number | null;
-  version_id: string;
-}
-
 /** What removing a version gave back, for usage and garbage. */
 interface Released {
   size: number;
   /** 1 for an object version, 0 for a delete marker. */
   objects: number;
   blobIds: string[];
-}
-
-function toDeleteMarker(row: VersionRow): DeleteMarker {
-  return {
-    deleteMarker: true,
-    bucket: row.bucket,
-    key: row.key,
-    versionId: row.version_id,
-    lastModified: new Date(row.last_modified),
-    ownerProjectId: row.owner_project_id,
-  };
-}
-
-function toVersionSummary(row: VersionListRow, isLatest: boolean): VersionSummary {
-  return {
-    key: row.key,
-    versionId: row.version_id,
-    isLatest,
-    deleteMarker: row.delete_marker === 1,
-    size: row.size,
-    etag: row.etag,
-    lastModified: new Date(row.last_modified),
-    storageClass: row.storage_class,
-    ownerProjectId: row.owner_project_id,
-  };
 }
 
 /** Every statement the store runs, prepared once. */
@@ -1579,44 +1154,8 @@ export class SqliteMetaStore implements MetaStore {
   }
 }
 
-/** The statements only the lifecycle worker runs. */
-function prepareLifecycleStatements(db: Database.Database) {
-  const p = <R = unknown>(source: string) => db.prepare<unknown[], R>(source);
-  const aged = 'SELECT key, size, last_modified, attrs FROM objects WHERE bucket = ?';
-  type AgedRow = Pick<ObjectRow, 'key' | 'size' | 'last_modified' | 'attrs'>;
-  return {
-    lifecycleBuckets: p<BucketRow>(`SELECT ${BUCKET_COLUMNS} FROM buckets WHERE lifecycle IS NOT NULL ORDER BY name`),
-    objectsByAge: p<AgedRow>(`${aged} AND last_modified <= ? ORDER BY last_modified, key LIMIT ?`),
-    objectsByAgeAfter: p<AgedRow>(
-      `${aged} AND (last_modified, key) > (?, ?) AND last_modified <= ? ORDER BY last_modified, key LIMIT ?`,
-    ),
-    uploadsByAge: p<UploadRow>(
-      `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE bucket = @bucket AND key >= @prefix AND (@end IS NULL OR key < @end)
-       AND initiated <= @by AND (key, initiated, upload_id) > (@key, @initiated, @uploadId)
-       ORDER BY key, initiated, upload_id LIMIT @limit`,
-    ),
-    getProgress: p<{ progress: string }>('SELECT progress FROM lifecycle_progress WHERE bucket = ?'),
-    setProgress: p(
-      'INSERT INTO lifecycle_progress (bucket, progress) VALUES (?, ?) ON CONFLICT (bucket) DO UPDATE SET progress = excluded.progress',
-    ),
-  };
-}
-
 /** `first`, then the rows of `next()` (started only once `first` is exhausted). */
 function* concat<R>(first: Iterable<R>, next: () => Iterable<R>): Generator<R> {
   yield* first;
   yield* next();
-}
-
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`metadata schema version ${version} is newer than this Aitta (${MIGRATIONS.length})`);
-  }
-  for (let next = version; next < MIGRATIONS.length; next++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[next]!);
-      db.pragma(`user_version = ${next + 1}`);
-    }).immediate();
-  }
 }

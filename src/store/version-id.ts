@@ -4,11 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import { NULL_VERSION } from './meta.js';
 
-/** A new version id: 32 URL-safe characters, like S3's. */
+/**
+ * A new version id: 128 random bits in 32 hex characters. Nothing a URL or a
+ * command line would mangle: an id starting with '-' reads as an option to
+ * the aws CLI.
+ */
 export function newVersionId(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(16).toString('hex');
 }
 
 export function isVersionId(value: string): boolean {
-  return value === NULL_VERSION || /^[A-Za-z0-9_-]{32}$/.test(value);
+  return value === NULL_VERSION || /^[0-9a-f]{32}$/.test(value);
 }

@@ -21,7 +21,7 @@ old = s3.get_object(Bucket=bucket, Key="data.csv", VersionId=v1)
 marker = s3.delete_object(Bucket=bucket, Key="data.csv")
 after_delete = error_of(lambda: s3.get_object(Bucket=bucket, Key="data.csv"))
 head_marker = error_of(lambda: s3.head_object(Bucket=bucket, Key="data.csv", VersionId=marker["VersionId"]))
-missing_version = error_of(lambda: s3.get_object(Bucket=bucket, Key="data.csv", VersionId="A" * 32))
+missing_version = error_of(lambda: s3.get_object(Bucket=bucket, Key="data.csv", VersionId="a" * 32))
 bad_version = error_of(lambda: s3.get_object(Bucket=bucket, Key="data.csv", VersionId="not-a-version"))
 
 # Restore the first version by copying it over the key, as the S3 docs teach.
