@@ -1,14 +1,23 @@
 // Integrity of a small request body for the operations S3 will not take
-// without one (DeleteObjects, PutBucketCors): the body must come with
-// Content-MD5 or a flexible checksum (x-amz-checksum-*), and match it.
+// without one (DeleteObjects, PutBucketCors, PutBucketLifecycle): the body
+// must come with Content-MD5 or a flexible checksum (x-amz-checksum-*), and
+// match it.
 
 import { createHash } from 'node:crypto';
 import { createChecksum, requestChecksum } from '../checksums.js';
 import { errors } from '../errors.js';
 import { header, type RequestContext } from './context.js';
 import { checksumMismatch, expectedChecksum } from './ingest.js';
+import { readSmallBody } from './xml.js';
 
-export function verifyBodyIntegrity(ctx: RequestContext, body: Buffer): void {
+/** Reads the whole body (at most `maxBytes`) and checks it against its Content-MD5 or checksum. */
+export async function readVerifiedBody(ctx: RequestContext, maxBytes: number): Promise<Buffer> {
+  const body = await readSmallBody(ctx.payload.stream, maxBytes);
+  verifyBodyIntegrity(ctx, body);
+  return body;
+}
+
+function verifyBodyIntegrity(ctx: RequestContext, body: Buffer): void {
   const contentMd5 = header(ctx.headers, 'content-md5');
   const checksum = requestChecksum(ctx.headers);
   if (contentMd5 === undefined && checksum === undefined) {

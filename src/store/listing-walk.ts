@@ -107,3 +107,9 @@ export function walk<R extends { key: string }>(w: Walk<R>): WalkResult<R> {
     rows = w.scan(w.bucket, { from: jumpTo, inclusive: true }, end, remaining + 1, eager);
   }
 }
+
+/** Where the next page starts after a walk's last entry: its key (or common prefix) and, for a row, its id within the key. */
+export function resumeAfter<R extends { key: string }>(last: WalkResult<R>['last'], idOf: (row: R) => string): { key?: string; id?: string } {
+  if (last === undefined) return {};
+  return 'row' in last ? { key: last.row.key, id: idOf(last.row) } : { key: last.commonPrefix };
+}

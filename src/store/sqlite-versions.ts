@@ -8,22 +8,13 @@
 
 import type Database from 'better-sqlite3';
 import type { Position, RangeScan } from './listing-walk.js';
+import type { ObjectRow } from './sqlite-rows.js';
 
-export interface VersionRow {
-  bucket: string;
-  key: string;
+/** A row of versions: an object version's columns (its body by id) and its place among the key's versions. */
+export interface VersionRow extends Omit<ObjectRow, 'bytes'> {
   seq: number;
-  version_id: string;
   delete_marker: number;
   noncurrent_since: number;
-  size: number;
-  etag: string;
-  last_modified: number;
-  storage_class: string;
-  owner_project_id: string;
-  content_type: string;
-  attrs: string;
-  parts: string | null;
   body_id: number | null;
 }
 

@@ -15,7 +15,7 @@ import { fdatasync, fdatasyncSync, mkdirSync, openSync, closeSync } from 'node:f
 import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { startAfter, successor, walk, type RangeScan } from './listing-walk.js';
+import { resumeAfter, startAfter, successor, walk, type RangeScan } from './listing-walk.js';
 import { errors } from '../errors.js';
 import { BUCKET_CONFIGS, NULL_VERSION } from './meta.js';
 import { prepareLifecycleStatements } from './sqlite-lifecycle.js';
@@ -687,16 +687,14 @@ export class SqliteMetaStore implements MetaStore {
       previousKey = row.key;
       return toVersionSummary(row, isLatest);
     });
-    const page: VersionListPage = { versions, commonPrefixes: result.commonPrefixes, isTruncated: result.isTruncated };
-    if (result.last !== undefined) {
-      if ('row' in result.last) {
-        page.nextKeyMarker = result.last.row.key;
-        page.nextVersionIdMarker = result.last.row.version_id;
-      } else {
-        page.nextKeyMarker = result.last.commonPrefix;
-      }
-    }
-    return page;
+    const next = resumeAfter(result.last, (row) => row.version_id);
+    return {
+      versions,
+      commonPrefixes: result.commonPrefixes,
+      isTruncated: result.isTruncated,
+      ...(next.key === undefined ? {} : { nextKeyMarker: next.key }),
+      ...(next.id === undefined ? {} : { nextVersionIdMarker: next.id }),
+    };
   }
 
   // Multipart uploads.
@@ -800,20 +798,14 @@ export class SqliteMetaStore implements MetaStore {
       return concat(sameKey, () => this.scanUploads(bucket, start, end, limit, false));
     };
     const result = walk<UploadRow>({ bucket, prefix, delimiter, maxEntries: query.maxUploads, first, scan: this.scanUploads });
-    const page: UploadListPage = {
+    const next = resumeAfter(result.last, (row) => row.upload_id);
+    return {
       uploads: result.rows.map(toUpload),
       commonPrefixes: result.commonPrefixes,
       isTruncated: result.isTruncated,
+      ...(next.key === undefined ? {} : { nextKeyMarker: next.key }),
+      ...(next.id === undefined ? {} : { nextUploadIdMarker: next.id }),
     };
-    if (result.last !== undefined) {
-      if ('row' in result.last) {
-        page.nextKeyMarker = result.last.row.key;
-        page.nextUploadIdMarker = result.last.row.upload_id;
-      } else {
-        page.nextKeyMarker = result.last.commonPrefix;
-      }
-    }
-    return page;
   }
 
   // Garbage collection.

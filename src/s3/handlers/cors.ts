@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { S3Error, errors } from '../../errors.js';
 import { MAX_CORS_CONFIGURATION_BYTES } from '../../limits.js';
-import { verifyBodyIntegrity } from '../body-integrity.js';
+import { readVerifiedBody } from '../body-integrity.js';
 import { emptyResponse, header, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response, type Services } from '../context.js';
 import {
   corsForbidden,
@@ -20,15 +20,13 @@ import {
 } from '../cors.js';
 import type { CorsPreflight, Operation } from '../operation.js';
 import { requireBucket } from '../require-bucket.js';
-import { readSmallBody } from '../xml.js';
 
 type CorsOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
 export async function putBucketCors(ctx: CorsOperation<'PutBucketCors'>): Promise<S3Response> {
   const { bucket } = ctx.op;
   await requireBucket(ctx, bucket);
-  const body = await readSmallBody(ctx.payload.stream, MAX_CORS_CONFIGURATION_BYTES);
-  verifyBodyIntegrity(ctx, body);
+  const body = await readVerifiedBody(ctx, MAX_CORS_CONFIGURATION_BYTES);
   const rules = corsFromXml(body);
   if (!(await ctx.services.meta.setBucketConfig(bucket, 'cors', corsToStored(rules)))) throw errors.noSuchBucket(bucket);
   return emptyResponse(200);

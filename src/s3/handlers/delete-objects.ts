@@ -4,13 +4,13 @@
 
 import { S3Error, errors } from '../../errors.js';
 import { MAX_DELETE_OBJECTS, MAX_KEY_BYTES, MAX_XML_BODY_BYTES } from '../../limits.js';
-import { verifyBodyIntegrity } from '../body-integrity.js';
+import { readVerifiedBody } from '../body-integrity.js';
 import { xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
 import type { Bucket, DeleteOutcome } from '../../store/meta.js';
 import { isVersionId } from '../../store/version-id.js';
 import { authorizeOn } from '../require-bucket.js';
-import { children, document, el, parseXml, readSmallBody, text } from '../xml.js';
+import { children, document, el, parseXml, text } from '../xml.js';
 
 /** A <Deleted> entry: the version asked for, and the delete marker made or removed. */
 function deletedXml(item: { key: string; versionId?: string }, outcome: DeleteOutcome): string {
@@ -35,8 +35,7 @@ export async function deleteObjects(ctx: RequestContext<Extract<Operation, { typ
   // Each key is authorized on its own (a policy may deny some of them).
   const found = await ctx.services.meta.getBucket(bucket);
   if (!found) throw errors.noSuchBucket(bucket);
-  const body = await readSmallBody(ctx.payload.stream, MAX_XML_BODY_BYTES);
-  verifyBodyIntegrity(ctx, body);
+  const body = await readVerifiedBody(ctx, MAX_XML_BODY_BYTES);
   const root = parseXml(body)['Delete'];
   if (root === undefined) throw errors.malformedXml();
   const quiet = text(root, 'Quiet')?.toLowerCase() === 'true';

@@ -11,16 +11,15 @@ import type { Bucket, ObjectRecord, UploadRecord } from '../../store/meta.js';
 import { emptyResponse, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
 import { requireBucket } from '../require-bucket.js';
-import { document, el, readSmallBody } from '../xml.js';
-import { verifyBodyIntegrity } from '../body-integrity.js';
+import { document, el } from '../xml.js';
+import { readVerifiedBody } from '../body-integrity.js';
 
 type LifecycleOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
 export async function putBucketLifecycle(ctx: LifecycleOperation<'PutBucketLifecycle'>): Promise<S3Response> {
   const { bucket } = ctx.op;
   await requireBucket(ctx, bucket);
-  const body = await readSmallBody(ctx.payload.stream, MAX_XML_BODY_BYTES);
-  verifyBodyIntegrity(ctx, body);
+  const body = await readVerifiedBody(ctx, MAX_XML_BODY_BYTES);
   const config = parseLifecycleXml(body);
   if (!(await ctx.services.meta.setBucketConfig(bucket, 'lifecycle', storedLifecycle(config)))) throw errors.noSuchBucket(bucket);
   return emptyResponse(200);
