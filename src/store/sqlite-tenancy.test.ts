@@ -144,6 +144,38 @@ describe('credentials and projects', () => {
   });
 });
 
+describe('cached reads', () => {
+  test('credentials, users and buckets read before a change show the change at once', async () => {
+    const store = await tenancyStore();
+    assert.equal(await store.getCredential('K1'), undefined);
+    await store.createCredential(credential('K1', 'u1', 'p1', 1));
+    assert.equal((await store.getCredential('K1'))?.active, true);
+    await store.deactivateCredential('K1');
+    assert.equal((await store.getCredential('K1'))?.active, false);
+
+    assert.equal(await store.getUser('u3'), undefined);
+    await store.createUser(user('u3', 'cid'));
+    assert.equal((await store.getUser('u3'))?.name, 'cid');
+    await store.setPassword('u3', 'new-hash');
+    assert.equal((await store.getUser('u3'))?.passwordHash, 'new-hash');
+    await store.deleteUser('u3');
+    assert.equal(await store.getUser('u3'), undefined);
+
+    assert.equal(await store.getBucket('b'), undefined);
+    await store.createBucket({ name: 'b', projectId: 'p1', region: '', createdAt: new Date(0) });
+    assert.equal((await store.getBucket('b'))?.projectId, 'p1');
+    await store.setBucketConfig('b', 'tags', '{"a":"1"}');
+    await store.setBucketAcl('b', [{ grantee: { group: 'AllUsers' }, permission: 'READ' }]);
+    await store.setBucketVersioning('b', 'Enabled');
+    const changed = await store.getBucket('b');
+    assert.deepEqual([changed?.tags, changed?.acl?.length, changed?.versioning], ['{"a":"1"}', 1, 'Enabled']);
+    assert.ok(Object.isFrozen(changed), 'a shared value cannot be changed by its readers');
+    await store.deleteBucket('b');
+    assert.equal(await store.getBucket('b'), undefined);
+    await store.close();
+  });
+});
+
 describe('tokens', () => {
   test('a token is found by hash until it expires or is deleted; expired ones are purged', async () => {
     const store = await tenancyStore();

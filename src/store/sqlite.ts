@@ -51,6 +51,7 @@ import {
   type UploadRow,
   type UserRow,
 } from './sqlite-rows.js';
+import { ReadCache } from './read-cache.js';
 import { migrate } from './sqlite-schema.js';
 import { VersionTable, type VersionListRow } from './sqlite-versions.js';
 import { newVersionId } from './version-id.js';
@@ -298,6 +299,10 @@ export class SqliteMetaStore implements MetaStore {
   private readonly scanObjects: RangeScan<SummaryRow>;
   private readonly scanUploads: RangeScan<UploadRow>;
   private readonly versions: VersionTable;
+  // Read on every request; cleared by the writes that change them.
+  private readonly bucketCache = new ReadCache<Bucket>();
+  private readonly credentialCache = new ReadCache<Credential>();
+  private readonly userCache = new ReadCache<User>();
 
   private constructor(private readonly db: Database.Database) {
     this.walFd = openSync(`${db.name}-wal`, 'a');
@@ -347,6 +352,7 @@ export class SqliteMetaStore implements MetaStore {
 
   createCredential(credential: Credential): Promise<void> {
     return this.write(() => {
+      this.credentialCache.clear();
       this.sql.insertCredential.run(
         credential.accessKeyId,
         credential.secretAccessKey,
@@ -372,6 +378,7 @@ export class SqliteMetaStore implements MetaStore {
       if (this.sql.anyProjectBucket.get(id) !== undefined) return 'not-empty';
       this.sql.deleteProjectMemberships.run(id);
       this.sql.deleteProjectTokens.run(id);
+      this.credentialCache.clear();
       this.sql.deactivateProjectCredentials.run(id);
       this.sql.deleteProject.run(id);
       return 'deleted';
@@ -379,8 +386,10 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async getCredential(accessKeyId: string): Promise<Credential | undefined> {
-    const row = this.sql.getCredential.get(accessKeyId);
-    return row === undefined ? undefined : toCredential(row);
+    return this.credentialCache.get(accessKeyId, () => {
+      const row = this.sql.getCredential.get(accessKeyId);
+      return row === undefined ? undefined : toCredential(row);
+    });
   }
 
   async listCredentials(userId: string, projectId?: string): Promise<Credential[]> {
@@ -392,7 +401,10 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   deactivateCredential(accessKeyId: string): Promise<boolean> {
-    return this.write(() => this.sql.deactivateCredential.run(accessKeyId).changes === 1);
+    return this.write(() => {
+      this.credentialCache.clear();
+      return this.sql.deactivateCredential.run(accessKeyId).changes === 1;
+    });
   }
 
   async isEmpty(): Promise<boolean> {
@@ -403,13 +415,16 @@ export class SqliteMetaStore implements MetaStore {
 
   createUser(user: User): Promise<void> {
     return this.write(() => {
+      this.userCache.clear();
       this.sql.insertUser.run(user.id, user.name, user.passwordHash, user.enabled ? 1 : 0, user.createdAt.getTime());
     });
   }
 
   async getUser(id: string): Promise<User | undefined> {
-    const row = this.sql.getUser.get(id);
-    return row === undefined ? undefined : toUser(row);
+    return this.userCache.get(id, () => {
+      const row = this.sql.getUser.get(id);
+      return row === undefined ? undefined : toUser(row);
+    });
   }
 
   async getUserByName(name: string): Promise<User | undefined> {
@@ -422,7 +437,10 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   setPassword(userId: string, passwordHash: string): Promise<boolean> {
-    return this.write(() => this.sql.setPassword.run(passwordHash, userId).changes === 1);
+    return this.write(() => {
+      this.userCache.clear();
+      return this.sql.setPassword.run(passwordHash, userId).changes === 1;
+    });
   }
 
   deleteUser(id: string): Promise<boolean> {
@@ -430,6 +448,8 @@ export class SqliteMetaStore implements MetaStore {
       if (this.sql.getUser.get(id) === undefined) return false;
       this.sql.deleteUserMemberships.run(id);
       this.sql.deleteUserTokens.run(id);
+      this.userCache.clear();
+      this.credentialCache.clear();
       this.sql.deactivateUserCredentials.run(id);
       this.sql.deleteUser.run(id);
       return true;
@@ -446,6 +466,7 @@ export class SqliteMetaStore implements MetaStore {
     return this.write(() => {
       if (this.sql.deleteMembership.run(userId, projectId).changes === 0) return false;
       this.sql.deleteMemberTokens.run(userId, projectId);
+      this.credentialCache.clear();
       this.sql.deactivateMemberCredentials.run(userId, projectId);
       return true;
     });
@@ -545,22 +566,31 @@ export class SqliteMetaStore implements MetaStore {
       if (existing !== undefined) return toBucket(existing);
       const { maxBuckets } = toQuota(this.sql.getQuota.get(bucket.projectId));
       if (this.sql.projectBucketCount.get(bucket.projectId)!.n >= maxBuckets) throw errors.tooManyBuckets();
+      this.bucketCache.clear();
       this.sql.insertBucket.run(bucket.name, bucket.projectId, bucket.region, bucket.createdAt.getTime(), JSON.stringify(bucket.acl ?? []));
       return undefined;
     });
   }
 
   async getBucket(name: string): Promise<Bucket | undefined> {
-    const row = this.sql.getBucket.get(name);
-    return row === undefined ? undefined : toBucket(row);
+    return this.bucketCache.get(name, () => {
+      const row = this.sql.getBucket.get(name);
+      return row === undefined ? undefined : toBucket(row);
+    });
   }
 
   setBucketAcl(name: string, acl: Grant[]): Promise<boolean> {
-    return this.write(() => this.sql.setBucketAcl.run(JSON.stringify(acl), name).changes > 0);
+    return this.write(() => {
+      this.bucketCache.clear();
+      return this.sql.setBucketAcl.run(JSON.stringify(acl), name).changes > 0;
+    });
   }
 
   setBucketVersioning(name: string, state: VersioningState): Promise<boolean> {
-    return this.write(() => this.sql.setBucketVersioning.run(state, name).changes > 0);
+    return this.write(() => {
+      this.bucketCache.clear();
+      return this.sql.setBucketVersioning.run(state, name).changes > 0;
+    });
   }
 
   setObjectAcl(bucket: string, key: string, acl: Grant[], versionId?: string): Promise<boolean> {
@@ -587,7 +617,10 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   setBucketConfig(name: string, config: BucketConfig, value: string | undefined): Promise<boolean> {
-    return this.write(() => this.sql.setBucketConfig[config].run(value ?? null, name).changes > 0);
+    return this.write(() => {
+      this.bucketCache.clear();
+      return this.sql.setBucketConfig[config].run(value ?? null, name).changes > 0;
+    });
   }
 
   async listBuckets(projectId: string): Promise<Bucket[]> {
@@ -600,6 +633,7 @@ export class SqliteMetaStore implements MetaStore {
       if (this.sql.anyObject.get(name) !== undefined || this.versions.any(name)) return 'not-empty';
       const now = Date.now();
       for (const { upload_id } of this.sql.bucketUploads.all(name)) this.removeUpload(upload_id, now);
+      this.bucketCache.clear();
       this.sql.deleteBucket.run(name);
       return 'deleted';
     });
