@@ -165,10 +165,12 @@ describe('cached reads', () => {
     await store.createBucket({ name: 'b', projectId: 'p1', region: '', createdAt: new Date(0) });
     assert.equal((await store.getBucket('b'))?.projectId, 'p1');
     await store.setBucketConfig('b', 'tags', '{"a":"1"}');
+    assert.equal((await store.getBucket('b'))?.tags, '{"a":"1"}');
     await store.setBucketAcl('b', [{ grantee: { group: 'AllUsers' }, permission: 'READ' }]);
+    assert.equal((await store.getBucket('b'))?.acl?.length, 1);
     await store.setBucketVersioning('b', 'Enabled');
     const changed = await store.getBucket('b');
-    assert.deepEqual([changed?.tags, changed?.acl?.length, changed?.versioning], ['{"a":"1"}', 1, 'Enabled']);
+    assert.equal(changed?.versioning, 'Enabled');
     assert.ok(Object.isFrozen(changed), 'a shared value cannot be changed by its readers');
     await store.deleteBucket('b');
     assert.equal(await store.getBucket('b'), undefined);
