@@ -53,7 +53,8 @@ export async function createMultipartUpload(ctx: UploadOperation<'CreateMultipar
   assertValidKey(key);
   const checksumAlgorithm = algorithmHeader(ctx, 'x-amz-checksum-algorithm');
   const upload: UploadRecord = {
-    uploadId: randomBytes(24).toString('base64url'),
+    // Hex: an id users paste into `s3cmd abortmp` must not begin with '-' (it would read as an option).
+    uploadId: randomBytes(24).toString('hex'),
     bucket: bucketName,
     key,
     initiated: new Date(),
