@@ -78,10 +78,10 @@ export function renderReport(r: Report): string {
 /** dist/bench/report.js → bench/results/ in the source tree (gitignored). */
 const RESULTS_DIR = fileURLToPath(new URL("../../bench/results/", import.meta.url));
 
-/** Writes the report to bench/results/<ISO date>.md and returns the path. */
-export async function saveReport(markdown: string, startedAt: Date): Promise<string> {
+/** Writes the report to bench/results/<prefix><ISO date>.md and returns the path. */
+export async function saveReport(markdown: string, startedAt: Date, prefix = ""): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
-  const path = `${RESULTS_DIR}${startedAt.toISOString().replace(/\.\d{3}Z$/, "Z")}.md`;
+  const path = `${RESULTS_DIR}${prefix}${startedAt.toISOString().replace(/\.\d{3}Z$/, "Z")}.md`;
   await writeFile(path, markdown);
   return path;
 }

@@ -1,0 +1,183 @@
+// `npm run bench:clients`: the `aitta` client side by side with s3cmd and the
+// aws CLI against one `aitta serve`, on the same files in the same run: a
+// large file up and down, a sync of many small files, and `ls`. Prints a
+// markdown table with the ratios the client's targets are stated in, and
+// writes it to bench/results/.
+//
+//   npm run bench:clients -- [--large-gib N] [--files N] [--file-kib N]
+
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { join } from "node:path";
+import { finished } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { saveReport } from "./report.js";
+import { AITTA_MAIN, CREDENTIALS, killAll, killAllSync, startServer } from "./servers.js";
+
+type Tool = "aitta" | "s3cmd" | "aws";
+const TOOLS: readonly Tool[] = ["aitta", "s3cmd", "aws"];
+const MB = 1e6;
+
+interface Setup {
+  endpoint: string;
+  s3cfg: string;
+  awsEnv: NodeJS.ProcessEnv;
+}
+
+/** The command line each tool runs for one step. */
+function command(tool: Tool, setup: Setup, args: { aitta: string[]; aws: string[] }): [string, string[], NodeJS.ProcessEnv] {
+  switch (tool) {
+    case "aitta":
+      return [process.execPath, [AITTA_MAIN, "-c", setup.s3cfg, ...args.aitta], process.env];
+    case "s3cmd":
+      return ["s3cmd", ["-c", setup.s3cfg, ...args.aitta], process.env];
+    case "aws":
+      return ["aws", ["--endpoint-url", setup.endpoint, ...args.aws], setup.awsEnv];
+  }
+}
+
+/** Runs the step and returns its wall time in seconds; a failure stops the bench. */
+function timed([cmd, args, env]: [string, string[], NodeJS.ProcessEnv]): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve((performance.now() - started) / 1000);
+      else reject(new Error(`${cmd} ${args.join(" ")} exited ${code}: ${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+async function randomFile(path: string, bytes: number): Promise<void> {
+  const out = createWriteStream(path);
+  const chunk = 8 * 1024 * 1024;
+  for (let left = bytes; left > 0; left -= chunk) {
+    if (!out.write(randomBytes(Math.min(chunk, left)))) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+  }
+  out.end();
+  await finished(out);
+}
+
+interface Row {
+  step: string;
+  seconds: Record<Tool, number>;
+  /** Bytes moved, for a MB/s column. */
+  bytes?: number;
+  /** The targets: aitta at least this many times faster than the tool. */
+  targets: Partial<Record<Exclude<Tool, "aitta">, number>>;
+}
+
+function render(rows: Row[], meta: string[]): string {
+  const lines = [
+    "# aitta client vs s3cmd vs aws CLI",
+    "",
+    ...meta.map((m) => `- ${m}`),
+    "",
+    "| step | aitta | s3cmd | aws | aitta vs s3cmd | aitta vs aws |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const row of rows) {
+    const cell = (tool: Tool) => {
+      const s = row.seconds[tool];
+      return row.bytes === undefined ? `${s.toFixed(2)} s` : `${(row.bytes / MB / s).toFixed(0)} MB/s (${s.toFixed(1)} s)`;
+    };
+    const ratio = (other: Exclude<Tool, "aitta">) => {
+      const times = row.seconds[other] / row.seconds.aitta;
+      const target = row.targets[other];
+      return `${times.toFixed(2)}×${target === undefined ? "" : ` (≥ ${target}× ${times >= target ? "✓" : "✗"})`}`;
+    };
+    lines.push(`| ${row.step} | ${cell("aitta")} | ${cell("s3cmd")} | ${cell("aws")} | ${ratio("s3cmd")} | ${ratio("aws")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      "large-gib": { type: "string", default: "2" },
+      files: { type: "string", default: "1000" },
+      "file-kib": { type: "string", default: "100" },
+    },
+  });
+  const largeBytes = Math.round(Number(values["large-gib"]) * 1024 ** 3);
+  const fileCount = Number(values.files);
+  const fileBytes = Number(values["file-kib"]) * 1024;
+  const startedAt = new Date();
+  const work = await mkdtemp(join(os.tmpdir(), "aitta-bench-clients-"));
+  try {
+    const server = await startServer("aitta", join(work, "data"));
+    const endpoint = `http://${server.host}:${server.port}`;
+    const s3cfg = join(work, "s3cfg");
+    const hostPort = `${server.host}:${server.port}`;
+    await writeFile(
+      s3cfg,
+      [
+        "[default]",
+        `access_key = ${CREDENTIALS.accessKey}`,
+        `secret_key = ${CREDENTIALS.secretKey}`,
+        `host_base = ${hostPort}`,
+        `host_bucket = ${hostPort}`,
+        "use_https = False",
+        "signature_v2 = False",
+        "use_mime_magic = False",
+        "",
+      ].join("\n"),
+    );
+    const awsEnv = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKey,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretKey,
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    };
+    const setup: Setup = { endpoint, s3cfg, awsEnv };
+
+    const large = join(work, "large.bin");
+    await randomFile(large, largeBytes);
+    const tree = join(work, "tree");
+    await mkdir(tree);
+    for (let i = 0; i < fileCount; i++) await writeFile(join(tree, `file-${String(i).padStart(5, "0")}.bin`), randomBytes(fileBytes));
+
+    const seconds = (): Record<Tool, number> => ({ aitta: 0, s3cmd: 0, aws: 0 });
+    const up = seconds();
+    const down = seconds();
+    const sync = seconds();
+    const ls = seconds();
+    for (const tool of TOOLS) {
+      const bucket = `s3://bench-${tool}`;
+      await timed(command(tool, setup, { aitta: ["mb", bucket], aws: ["s3", "mb", bucket] }));
+      up[tool] = await timed(command(tool, setup, { aitta: ["put", large, `${bucket}/large.bin`], aws: ["s3", "cp", "--no-progress", large, `${bucket}/large.bin`] }));
+      const out = join(work, `large-${tool}.bin`);
+      down[tool] = await timed(command(tool, setup, { aitta: ["get", "--force", `${bucket}/large.bin`, out], aws: ["s3", "cp", "--no-progress", `${bucket}/large.bin`, out] }));
+      await rm(out);
+      sync[tool] = await timed(command(tool, setup, { aitta: ["sync", `${tree}/`, `${bucket}/tree/`], aws: ["s3", "sync", "--no-progress", tree, `${bucket}/tree/`] }));
+      ls[tool] = await timed(command(tool, setup, { aitta: ["ls", bucket], aws: ["s3", "ls", bucket] }));
+    }
+    const rows: Row[] = [
+      { step: `${values["large-gib"]} GiB put`, seconds: up, bytes: largeBytes, targets: { s3cmd: 4, aws: 1.5 } },
+      { step: `${values["large-gib"]} GiB get`, seconds: down, bytes: largeBytes, targets: { s3cmd: 4, aws: 1.5 } },
+      { step: `sync of ${fileCount} files of ${values["file-kib"]} KiB`, seconds: sync, bytes: fileCount * fileBytes, targets: { s3cmd: 10 } },
+      { step: "ls of the bucket (start and answer)", seconds: ls, targets: { s3cmd: 1 } },
+    ];
+    const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+    const markdown = render(rows, [
+      `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load average at end ${load}`,
+      "one `aitta serve` on 127.0.0.1 (durable: fsync before every acknowledgement); each tool its own bucket; times are wall clock of the whole command",
+    ]);
+    process.stdout.write(markdown);
+    process.stdout.write(`[bench] written to ${await saveReport(markdown, startedAt, "clients-")}\n`);
+  } finally {
+    await killAll();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+process.on("exit", killAllSync);
+await main();
