@@ -145,7 +145,7 @@ describe('credentials and projects', () => {
 });
 
 describe('cached reads', () => {
-  test('credentials, users and buckets read before a change show the change at once', async () => {
+  test('credentials, users, memberships and buckets read before a change show the change at once', async () => {
     const store = await tenancyStore();
     assert.equal(await store.getCredential('K1'), undefined);
     await store.createCredential(credential('K1', 'u1', 'p1', 1));
@@ -160,6 +160,14 @@ describe('cached reads', () => {
     assert.equal((await store.getUser('u3'))?.passwordHash, 'new-hash');
     await store.deleteUser('u3');
     assert.equal(await store.getUser('u3'), undefined);
+
+    assert.equal(await store.getMembership('u1', 'p1'), undefined);
+    await store.setMembership({ userId: 'u1', projectId: 'p1', role: 'reader' });
+    assert.equal((await store.getMembership('u1', 'p1'))?.role, 'reader');
+    await store.setMembership({ userId: 'u1', projectId: 'p1', role: 'member' });
+    assert.equal((await store.getMembership('u1', 'p1'))?.role, 'member');
+    await store.removeMembership('u1', 'p1');
+    assert.equal(await store.getMembership('u1', 'p1'), undefined);
 
     assert.equal(await store.getBucket('b'), undefined);
     await store.createBucket({ name: 'b', projectId: 'p1', region: '', createdAt: new Date(0) });

@@ -299,10 +299,11 @@ export class SqliteMetaStore implements MetaStore {
   private readonly scanObjects: RangeScan<SummaryRow>;
   private readonly scanUploads: RangeScan<UploadRow>;
   private readonly versions: VersionTable;
-  // Read on every request; cleared by the writes that change them.
+  // Read on (nearly) every request; cleared by the writes that change them.
   private readonly bucketCache = new ReadCache<Bucket>();
   private readonly credentialCache = new ReadCache<Credential>();
   private readonly userCache = new ReadCache<User>();
+  private readonly membershipCache = new ReadCache<Membership>();
 
   private constructor(private readonly db: Database.Database) {
     this.walFd = openSync(`${db.name}-wal`, 'a');
@@ -376,6 +377,7 @@ export class SqliteMetaStore implements MetaStore {
     return this.write(() => {
       if (this.sql.getProject.get(id) === undefined) return 'missing';
       if (this.sql.anyProjectBucket.get(id) !== undefined) return 'not-empty';
+      this.membershipCache.clear();
       this.sql.deleteProjectMemberships.run(id);
       this.sql.deleteProjectTokens.run(id);
       this.credentialCache.clear();
@@ -446,6 +448,7 @@ export class SqliteMetaStore implements MetaStore {
   deleteUser(id: string): Promise<boolean> {
     return this.write(() => {
       if (this.sql.getUser.get(id) === undefined) return false;
+      this.membershipCache.clear();
       this.sql.deleteUserMemberships.run(id);
       this.sql.deleteUserTokens.run(id);
       this.userCache.clear();
@@ -458,12 +461,14 @@ export class SqliteMetaStore implements MetaStore {
 
   setMembership(membership: Membership): Promise<void> {
     return this.write(() => {
+      this.membershipCache.clear();
       this.sql.setMembership.run(membership.userId, membership.projectId, membership.role);
     });
   }
 
   removeMembership(userId: string, projectId: string): Promise<boolean> {
     return this.write(() => {
+      this.membershipCache.clear();
       if (this.sql.deleteMembership.run(userId, projectId).changes === 0) return false;
       this.sql.deleteMemberTokens.run(userId, projectId);
       this.credentialCache.clear();
@@ -473,8 +478,10 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async getMembership(userId: string, projectId: string): Promise<Membership | undefined> {
-    const row = this.sql.getMembership.get(userId, projectId);
-    return row === undefined ? undefined : { userId, projectId, role: row.role };
+    return this.membershipCache.get(`${userId}\n${projectId}`, () => {
+      const row = this.sql.getMembership.get(userId, projectId);
+      return row === undefined ? undefined : { userId, projectId, role: row.role };
+    });
   }
 
   async listUserProjects(userId: string): Promise<Array<{ project: Project; role: Role }>> {
