@@ -16,6 +16,7 @@ import { multipart } from './commands/multipart.js';
 import { put } from './commands/put.js';
 import { rb } from './commands/rb.js';
 import { signurl } from './commands/signurl.js';
+import { sync, SYNC_PARAM } from './commands/sync.js';
 
 export interface CommandSpec {
   label: string;
@@ -34,6 +35,12 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   get: { label: 'Get file from bucket', param: 's3://BUCKET/OBJECT LOCAL_FILE', argc: 1, run: get },
   del: { label: 'Delete file from bucket', param: 's3://BUCKET/OBJECT', argc: 1, run: del },
   rm: { label: 'Delete file from bucket (alias for del)', param: 's3://BUCKET/OBJECT', argc: 1, run: del },
+  sync: {
+    label: 'Synchronize a directory tree to S3 (checks files freshness using size and md5 checksum, unless overridden by options, see below)',
+    param: SYNC_PARAM,
+    argc: 2,
+    run: sync,
+  },
   du: { label: 'Disk usage by buckets', param: '[s3://BUCKET[/PREFIX]]', argc: 0, run: du },
   info: { label: 'Get various information about Buckets or Files', param: 's3://BUCKET[/OBJECT]', argc: 1, run: info },
   cp: { label: 'Copy object', param: 's3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]', argc: 2, run: (ctx, args) => copyCommand(ctx, args, 'copy') },

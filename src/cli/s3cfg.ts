@@ -111,6 +111,11 @@ export type S3Config = { [K in OptionName]: Widen<(typeof DEFAULTS)[K]> } & {
   extra_headers: Record<string, string>;
   /** --remove-header names (lowercase), dropped when metadata is replaced. */
   remove_headers: string[];
+  /** 'md5' in sync_checks (--no-check-md5 removes it): sync compares MD5s and stores them in s3cmd-attrs. */
+  check_md5: boolean;
+  /** --acl-grant / --acl-revoke: "PERMISSION:GRANTEE" pairs. */
+  acl_grants: string[];
+  acl_revokes: string[];
 };
 
 const LOG_LEVELS = new Set(['CRITICAL', 'FATAL', 'ERROR', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'NOTSET']);
@@ -122,7 +127,7 @@ export function isOption(name: string): name is OptionName {
 }
 
 export function defaultConfig(stdoutIsTty: boolean): S3Config {
-  return { ...DEFAULTS, progress_meter: stdoutIsTty, acl_public: undefined, extra_headers: {}, remove_headers: [] };
+  return { ...DEFAULTS, progress_meter: stdoutIsTty, acl_public: undefined, extra_headers: {}, remove_headers: [], check_md5: true, acl_grants: [], acl_revokes: [] };
 }
 
 function parseBoolean(option: string, value: string): boolean {

@@ -12,8 +12,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { S3Client } from '../../src/sdk/client.js';
-import { runAitta } from '../helpers/aitta-client.js';
-import { S3CMD_MATRIX, createS3cmd, md5OfFile, normalisedLines, type S3cmd, type S3cmdCell, type S3cmdResult } from '../helpers/s3cmd.js';
+import { ClientTwins, normaliseClientOutput, runAitta, TOOLS, type Tool } from '../helpers/aitta-client.js';
+import { S3CMD_MATRIX, createS3cmd, md5OfFile, type S3cmd, type S3cmdCell } from '../helpers/s3cmd.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -27,30 +27,14 @@ after(async () => {
 });
 
 const CELLS = S3CMD_MATRIX.filter((cell) => (cell.signatureV2 ? cell.addressing === 'virtual' : cell.addressing === 'path'));
-const TOOLS = ['s3cmd', 'aitta'] as const;
-type Tool = (typeof TOOLS)[number];
-
-/** Lines with what legitimately differs between the two runs replaced by placeholders. */
-function normalise(text: string, bucket: string, work: string): string[] {
-  return normalisedLines(
-    text
-      .replaceAll(work, 'WORK')
-      .replaceAll(bucket, 'BUCKET')
-      .replace(/(atime|ctime|mtime):\d+/g, '$1:T')
-      .replace(/Last mod: {2}.*GMT/g, 'Last mod:  DATE')
-      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, 'ISODATE')
-      .replace(/\t[A-Za-z0-9_.~-]{16,}$/gm, '\tUPLOADID')
-      .replace(/in +\d+s +\d+\.\d{2} [KMG]?B\/s {2}done/g, 'in Ns R B/s  done')
-      // Intermediate progress updates depend on timing: only what the last carriage return left counts.
-      .replace(/^[^\n]*\r/gm, '\r'),
-  );
-}
+const normalise = normaliseClientOutput;
 
 function describeCell(cell: S3cmdCell): void {
   describe(`aitta client vs s3cmd (${cell.label})`, () => {
     let s3cmd: S3cmd;
-    const bucket: Record<Tool, string> = { s3cmd: `cl-${cell.tag}-s`, aitta: `cl-${cell.tag}-a` };
-    const work: Record<Tool, string> = { s3cmd: '', aitta: '' };
+    let twins: ClientTwins;
+    const bucket = {} as Record<Tool, string>;
+    const work = {} as Record<Tool, string>;
     const md5: Record<string, string> = {};
 
     async function localFile(name: string, bytes: number): Promise<void> {
@@ -63,25 +47,14 @@ function describeCell(cell: S3cmdCell): void {
       md5[name] = await md5OfFile(path.join(work.s3cmd, name));
     }
 
-    const run = (tool: Tool, args: string[]) => (tool === 's3cmd' ? s3cmd.run(args, { cwd: work.s3cmd }) : runAitta(s3cmd, args, { cwd: work.aitta }));
-
-    /** Runs `args` (with BUCKET standing for each tool's bucket) through both and compares. */
-    async function same(args: string[], expectedCode = 0): Promise<Record<Tool, S3cmdResult>> {
-      const results = {} as Record<Tool, S3cmdResult>;
-      for (const tool of TOOLS) results[tool] = await run(tool, args.map((a) => a.replaceAll('BUCKET', bucket[tool])));
-      const shown = (tool: Tool, stream: 'stdout' | 'stderr') => normalise(results[tool][stream], bucket[tool], work[tool]);
-      const what = `${args.join(' ')}\ns3cmd: ${results.s3cmd.stdout}${results.s3cmd.stderr}\naitta: ${results.aitta.stdout}${results.aitta.stderr}`;
-      assert.equal(results.s3cmd.code, expectedCode, `s3cmd ${what}`);
-      assert.equal(results.aitta.code, results.s3cmd.code, `exit code of ${what}`);
-      assert.deepEqual(shown('aitta', 'stdout'), shown('s3cmd', 'stdout'), `stdout of ${what}`);
-      assert.deepEqual(shown('aitta', 'stderr'), shown('s3cmd', 'stderr'), `stderr of ${what}`);
-      return results;
-    }
+    const same = (args: string[], expectedCode = 0) => twins.same(args, expectedCode);
 
     before(async () => {
       s3cmd = await createS3cmd(server, cell);
+      twins = new ClientTwins(s3cmd, `cl-${cell.tag}`);
+      Object.assign(bucket, twins.bucket);
       for (const tool of TOOLS) {
-        work[tool] = path.join(s3cmd.home, `work-${tool}`);
+        work[tool] = twins.work[tool] = path.join(s3cmd.home, `work-${tool}`);
         await mkdir(work[tool], { recursive: true });
       }
       await localFile('file.txt', 10_000);
