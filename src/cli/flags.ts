@@ -3,6 +3,7 @@
 // they override the configuration, as s3cmd's main() applies them.
 
 import type { Command } from 'commander';
+import { parseAclSpec, type AclSpec } from './acl.js';
 import { ParameterError } from './failures.js';
 import { setOption, type OptionName, type S3Config } from './s3cfg.js';
 
@@ -59,11 +60,13 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--rinclude <regexp>', 'as --include but with a REGEXP', collect)
     .option('--rinclude-from <file>', 'read --rinclude REGEXPs from FILE', collect)
     .option('--files-from <file>', 'read the list of source files from FILE (- for stdin)', collect)
-    .option('--acl-grant <permission:grantee>', 'grant PERMISSION (read, write, read_acp, write_acp, full_control, all) to GRANTEE', collect)
-    .option('--acl-revoke <permission:grantee>', 'revoke PERMISSION from GRANTEE', collect)
+    .option('--acl-grant <permission:grantee>', 'grant PERMISSION (read, write, read_acp, write_acp, full_control, all) to GRANTEE', parseAclSpec('--acl-grant'))
+    .option('--acl-revoke <permission:grantee>', 'revoke PERMISSION from GRANTEE', parseAclSpec('--acl-revoke'))
     .option('--expiry-date <date>', 'objects expire on this date [expire]')
     .option('--expiry-days <days>', 'objects expire this many days after creation [expire]')
     .option('--expiry-prefix <prefix>', 'apply the expiry to objects under this prefix [expire]')
+    .option('--ws-index <file>', 'name of the index document [ws-create]')
+    .option('--ws-error <file>', 'name of the error document [ws-create]')
     .option('--list-md5', 'include MD5 sums in listings [ls]')
     .option('-H, --human-readable-sizes', 'sizes in human readable form')
     .option('-l, --long-listing', 'long listing [ls]')
@@ -132,11 +135,13 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('max_delete', flags['maxDelete']);
   set('delete_after_fetch', flags['deleteAfterFetch']);
   if (cliSet('checkMd5')) config.check_md5 = flags['checkMd5'] === true;
-  config.acl_grants = (flags['aclGrant'] as string[] | undefined) ?? [];
-  config.acl_revokes = (flags['aclRevoke'] as string[] | undefined) ?? [];
+  config.acl_grants = (flags['aclGrant'] as AclSpec[] | undefined) ?? [];
+  config.acl_revokes = (flags['aclRevoke'] as AclSpec[] | undefined) ?? [];
   set('expiry_date', flags['expiryDate']);
   set('expiry_days', flags['expiryDays']);
   set('expiry_prefix', flags['expiryPrefix']);
+  set('website_index', flags['wsIndex']);
+  set('website_error', flags['wsError']);
   set('human_readable_sizes', flags['humanReadableSizes']);
   set('long_listing', flags['longListing']);
   set('limit', flags['limit']);

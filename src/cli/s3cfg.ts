@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AclSpec } from './acl.js';
 import { ConfigError, ParameterError } from './failures.js';
 
 /** Every option s3cmd writes to an s3cfg, with its default (the type comes from it). */
@@ -113,9 +114,9 @@ export type S3Config = { [K in OptionName]: Widen<(typeof DEFAULTS)[K]> } & {
   remove_headers: string[];
   /** 'md5' in sync_checks (--no-check-md5 removes it): sync compares MD5s and stores them in s3cmd-attrs. */
   check_md5: boolean;
-  /** --acl-grant / --acl-revoke: "PERMISSION:GRANTEE" pairs. */
-  acl_grants: string[];
-  acl_revokes: string[];
+  /** --acl-grant / --acl-revoke. */
+  acl_grants: AclSpec[];
+  acl_revokes: AclSpec[];
 };
 
 const LOG_LEVELS = new Set(['CRITICAL', 'FATAL', 'ERROR', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'NOTSET']);
