@@ -21,6 +21,8 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--no-ssl', "don't use HTTPS")
     .option('-f, --force', 'overwrite, and other dangerous operations')
     .option('--continue', 'continue a partial download [get]')
+    .option('--continue-put', 'continue uploads: skip files and parts already there with the same size and MD5 [put, sync]')
+    .option('--upload-id <id>', 'the multipart upload to continue [put]')
     .option('--skip-existing', 'skip files that exist at the destination [get]')
     .option('-r, --recursive', 'recursive upload, download or removal')
     .option('--check-md5', 'store the MD5 in s3cmd-attrs (default)')
@@ -110,6 +112,8 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   if (cliSet('ssl')) set('use_https', flags['ssl']);
   set('force', flags['force']);
   set('get_continue', flags['continue']);
+  set('put_continue', flags['continuePut']);
+  set('upload_id', flags['uploadId']);
   set('skip_existing', flags['skipExisting']);
   set('recursive', flags['recursive']);
   if (flags['aclPublic']) config.acl_public = true;

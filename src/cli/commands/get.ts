@@ -13,6 +13,7 @@ import { ATTRS_HEADER, parseAttrs } from '../attrs.js';
 import type { Context } from '../context.js';
 import { EX_DATAERR, EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
+import { fileMd5 } from '../file-md5.js';
 import { printExcluded, transferLine } from '../output.js';
 import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
@@ -129,7 +130,8 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
   const seconds = (Date.now() - started) / 1000;
   const attrs = parseAttrs(response.headers[ATTRS_HEADER] as string | undefined);
   const expected = attrs['md5'] ?? stripQuotes(String(response.headers['etag'] ?? ''));
-  const computed = start === 0 ? hash.digest('hex') : undefined;
+  // A continued download is checked as a whole file, as s3cmd checks it.
+  const computed = start === 0 ? hash.digest('hex') : toStdout ? undefined : await fileMd5(destination);
   const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
   if (options.sync) await chmod(destination, 0o777 & ~process.umask());
   if (options.sync && config.preserve_attrs && response.headers[ATTRS_HEADER] !== undefined) await restoreAttrs(ctx, destination, attrs);
@@ -141,7 +143,8 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
       mismatches.push(item.uri);
     }
     if (!config.progress_meter && !toStdout) {
-      printer.print(transferLine('download', item.uri, destination, total - start, seconds, options.label), {
+      // s3cmd reports the file's whole size, also when --continue fetched only its end.
+      printer.print(transferLine('download', item.uri, destination, total, seconds, options.label), {
         type: 'download', source: item.uri, destination, bytes: total - start, seconds, md5: computed ?? null, verified: computed !== undefined && computed === expected,
       });
     }

@@ -9,6 +9,7 @@ import { buildAttrs, ATTRS_HEADER } from '../attrs.js';
 import { objectUrl, type Context } from '../context.js';
 import { EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
+import { alreadyUploaded, partWarning, uploadToContinue } from '../continue-put.js';
 import { fileMd5 } from '../file-md5.js';
 import { fetchLocalList, type LocalItem } from '../local-list.js';
 import { guessMimeType } from '../mime.js';
@@ -52,25 +53,34 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
   const labels = { action: 'upload' as const, source: item.path, destination: remote };
   const started = Date.now();
   const chunk = config.multipart_chunk_size_mb * MIB;
+  const warnings: string[] = [];
+  const emitWarnings = () => warnings.forEach((warning) => printer.warning(warning));
+  const resuming = config.put_continue || config.upload_id !== '';
   if (config.enable_multipart && item.stat.size > chunk) {
     if (item.stat.size > config.multipart_max_chunks * chunk) {
       throw new ParameterError(`Chunk size ${config.multipart_chunk_size_mb} MB results in more than ${config.multipart_max_chunks} chunks. Please increase --multipart-chunk-size-mb`);
     }
+    const uploadId = resuming ? await uploadToContinue(ctx, target.bucket, target.key) : undefined;
     await putFileMultipart(client, upload, {
       partSize: chunk,
       concurrency: ctx.parallel,
+      ...(uploadId !== undefined ? { uploadId } : {}),
+      onExistingPart: (partNumber, verdict) => warnings.push(partWarning(remote, partNumber, verdict)),
       onPart: (partNumber, partCount, size) => {
         const [value, unit] = formatSize(size, true);
         const handle = progress.start({ ...labels, extra: `[part ${partNumber} of ${partCount}, ${value}${unit}B] ${seqLabel}` }, size);
         return { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') };
       },
     });
+  } else if (config.put_continue && (await alreadyUploaded(ctx, target.bucket, target.key, item.stat.size, md5, warnings))) {
+    return emitWarnings;
   } else {
     const handle = progress.start({ ...labels, extra: seqLabel }, item.stat.size);
     await putFile(client, upload, md5, { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') });
   }
   const seconds = (Date.now() - started) / 1000;
   return () => {
+    emitWarnings();
     if (!config.progress_meter) {
       printer.print(transferLine('upload', item.path, remote, item.stat.size, seconds, seqLabel), {
         type: 'upload', source: item.path, destination: remote, bytes: item.stat.size, seconds, md5,
