@@ -4,7 +4,7 @@
 
 import { COMMANDS, commandsHelp } from './commands.js';
 import { createClient, type Context } from './context.js';
-import { EX_OK, EX_USAGE } from './exit-codes.js';
+import { EX_IOERR, EX_OK, EX_USAGE } from './exit-codes.js';
 import { report } from './failures.js';
 import { compileFilters } from './filters.js';
 import { applyFlags, type Flags } from './flags.js';
@@ -35,6 +35,11 @@ function dumpConfig(config: S3Config): string {
 
 export async function runS3cmd(inv: Invocation): Promise<number> {
   const { flags, stdout, stderr } = inv;
+  // Output piped into a reader that quit (`| head`): stop quietly, as s3cmd does on SIGPIPE.
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EX_IOERR);
+  });
   const printer = new Printer({ stdout, stderr, json: flags['json'] === true, quiet: flags['quiet'] === true, verbose: flags['verbose'] === true || flags['debug'] === true });
   if (flags['version']) {
     stdout.write(`s3cmd version ${VERSION}\n`);
