@@ -179,6 +179,13 @@ describe('aitta sync and filters vs s3cmd', () => {
     assert.deepEqual(await remoteTree('mirror/'), await remoteTree('tree/'));
     await same(['sync', 's3://BUCKET/tree/', 's3://BUCKET/mirror/']);
     await same(['del', 's3://BUCKET/tree/new.txt']);
+    // --json: one object per line for scripts, the same decisions as the text.
+    const json = await runAitta(s3cmd, ['--json', 'sync', '--delete-removed', '--dry-run', `s3://${twins.bucket.aitta}/tree/`, `s3://${twins.bucket.aitta}/mirror/`]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(
+      json.stdout.trim().split('\n').map((line) => JSON.parse(line)),
+      [{ type: 'delete', uri: `s3://${twins.bucket.aitta}/mirror/new.txt`, dryRun: true }],
+    );
     await same(['sync', '--dry-run', '--delete-removed', '--exclude=sub/*', 's3://BUCKET/tree/', 's3://BUCKET/mirror/']);
     await same(['sync', '--delete-removed', 's3://BUCKET/tree/', 's3://BUCKET/mirror/']);
     assert.deepEqual(await remoteTree('mirror/'), await remoteTree('tree/'));
