@@ -5,8 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalisedLines, type RunOptions, type S3cmd, type S3cmdResult } from './s3cmd.js';
+import { S3Client } from '../../src/sdk/client.js';
+import { createS3cmd, normalisedLines, type RunOptions, type S3cmd, type S3cmdCell, type S3cmdResult } from './s3cmd.js';
+import { startServer, type TestServer } from './server.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -77,4 +81,46 @@ export class ClientTwins {
     assert.deepEqual(shown('aitta', 'stderr'), shown('s3cmd', 'stderr'), `stderr of ${what}`);
     return results;
   }
+}
+
+/** An SDK client on the test server, path-style (no DNS needed), for setting up what the clients then meet. */
+export function directClient(server: TestServer): S3Client {
+  return new S3Client({
+    endpoint: { hostBase: `127.0.0.1:${server.port}`, hostBucket: `127.0.0.1:${server.port}`, useHttps: false },
+    credentials: { accessKey: server.accessKey, secretKey: server.secretKey },
+    region: 'us-east-1',
+  });
+}
+
+export interface TwinsFixture {
+  server: TestServer;
+  s3cmd: S3cmd;
+  twins: ClientTwins;
+  client: S3Client;
+  /** Removes both buckets, the s3cmd home and the server. */
+  stop(): Promise<void>;
+}
+
+/** A fresh server, an s3cmd for `cell`, and twins with their own (empty) working directories. */
+export async function startTwins(tag: string, cell: S3cmdCell): Promise<TwinsFixture> {
+  const server = await startServer();
+  const s3cmd = await createS3cmd(server, cell);
+  const twins = new ClientTwins(s3cmd, tag);
+  for (const tool of TOOLS) {
+    twins.work[tool] = path.join(s3cmd.home, `work-${tool}`);
+    await mkdir(twins.work[tool], { recursive: true });
+  }
+  const client = directClient(server);
+  return {
+    server,
+    s3cmd,
+    twins,
+    client,
+    async stop() {
+      client.close();
+      for (const tool of TOOLS) await s3cmd.run(['rb', '--recursive', '--force', `s3://${twins.bucket[tool]}`]);
+      await s3cmd.dispose();
+      await server.stop();
+    },
+  };
 }

@@ -8,24 +8,20 @@
 // which 2.3 lacks, and the CloudFront refusal are checked on their own.
 
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ClientTwins, runAitta, TOOLS } from '../helpers/aitta-client.js';
-import { S3CMD_MATRIX, createS3cmd, type S3cmd } from '../helpers/s3cmd.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { ClientTwins, startTwins, runAitta, TOOLS, type TwinsFixture } from '../helpers/aitta-client.js';
+import { S3CMD_MATRIX, type S3cmd } from '../helpers/s3cmd.js';
 
-let server: TestServer;
+let fixture: TwinsFixture;
 let s3cmd: S3cmd;
 let twins: ClientTwins;
 
 before(async () => {
-  server = await startServer();
-  s3cmd = await createS3cmd(server, S3CMD_MATRIX.find((cell) => cell.signatureV2 && cell.addressing === 'virtual')!);
-  twins = new ClientTwins(s3cmd, 'cconf');
+  fixture = await startTwins('cconf', S3CMD_MATRIX.find((cell) => cell.signatureV2 && cell.addressing === 'virtual')!);
+  ({ s3cmd, twins } = fixture);
   for (const tool of TOOLS) {
-    twins.work[tool] = path.join(s3cmd.home, `work-${tool}`);
-    await mkdir(twins.work[tool], { recursive: true });
     const bucket = twins.bucket[tool];
     await writeFile(path.join(twins.work[tool], 'file.txt'), 'some text\n');
     await writeFile(
@@ -41,11 +37,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (s3cmd) {
-    for (const tool of TOOLS) await s3cmd.run(['rb', '--recursive', '--force', `s3://${twins.bucket[tool]}`]);
-    await s3cmd.dispose();
-  }
-  await server?.stop();
+  await fixture?.stop();
 });
 
 const same = (args: string[], expectedCode = 0) => twins.same(args, expectedCode);

@@ -8,47 +8,32 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { S3Client } from '../../src/sdk/client.js';
-import { ClientTwins, normaliseClientOutput, TOOLS, type Tool } from '../helpers/aitta-client.js';
-import { S3CMD_MATRIX, createS3cmd, md5OfFile, type S3cmd, type S3cmdResult } from '../helpers/s3cmd.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { ClientTwins, startTwins, normaliseClientOutput, TOOLS, type Tool, type TwinsFixture } from '../helpers/aitta-client.js';
+import { S3CMD_MATRIX, md5OfFile, type S3cmdResult } from '../helpers/s3cmd.js';
 
 const MIB = 1024 * 1024;
 
-let server: TestServer;
-let s3cmd: S3cmd;
+let fixture: TwinsFixture;
 let twins: ClientTwins;
 let client: S3Client;
 let big: Buffer;
 
 before(async () => {
-  server = await startServer();
-  s3cmd = await createS3cmd(server, S3CMD_MATRIX.find((cell) => !cell.signatureV2 && cell.addressing === 'virtual')!);
-  twins = new ClientTwins(s3cmd, 'cresume');
+  fixture = await startTwins('cresume', S3CMD_MATRIX.find((cell) => !cell.signatureV2 && cell.addressing === 'virtual')!);
+  ({ twins, client } = fixture);
   big = randomBytes(12 * MIB + 5);
   for (const tool of TOOLS) {
-    twins.work[tool] = path.join(s3cmd.home, `work-${tool}`);
-    await mkdir(twins.work[tool], { recursive: true });
     await writeFile(path.join(twins.work[tool], 'big.bin'), big);
     await writeFile(path.join(twins.work[tool], 'small.txt'), 'small file\n');
   }
-  client = new S3Client({
-    endpoint: { hostBase: `127.0.0.1:${server.port}`, hostBucket: `127.0.0.1:${server.port}`, useHttps: false },
-    credentials: { accessKey: server.accessKey, secretKey: server.secretKey },
-    region: 'us-east-1',
-  });
 });
 
 after(async () => {
-  client?.close();
-  if (s3cmd) {
-    for (const tool of TOOLS) await s3cmd.run(['rb', '--recursive', '--force', `s3://${twins.bucket[tool]}`]);
-    await s3cmd.dispose();
-  }
-  await server?.stop();
+  await fixture?.stop();
 });
 
 const same = (args: string[], expectedCode = 0) => twins.same(args, expectedCode);

@@ -11,8 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { S3Client } from '../../src/sdk/client.js';
-import { ClientTwins, normaliseClientOutput, runAitta, TOOLS, type Tool } from '../helpers/aitta-client.js';
+import { ClientTwins, directClient, normaliseClientOutput, runAitta, TOOLS, type Tool } from '../helpers/aitta-client.js';
 import { S3CMD_MATRIX, createS3cmd, md5OfFile, type S3cmd, type S3cmdCell } from '../helpers/s3cmd.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -135,11 +134,7 @@ function describeCell(cell: S3cmdCell): void {
     });
 
     it('multipart, listmp and abortmp of an unfinished upload', async () => {
-      const client = new S3Client({
-        endpoint: { hostBase: `127.0.0.1:${server.port}`, hostBucket: `127.0.0.1:${server.port}`, useHttps: false },
-        credentials: { accessKey: server.accessKey, secretKey: server.secretKey },
-        region: 'us-east-1',
-      });
+      const client = directClient(server);
       // An upload id may begin with '-' (the server's are base64url): both
       // s3cmd's optparse and commander then read it as an option cluster and
       // fail unless `--` ends the options. That made this test fail now and

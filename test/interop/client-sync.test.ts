@@ -13,11 +13,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { S3Client } from '../../src/sdk/client.js';
 import { ATTRS_HEADER, parseAttrs } from '../../src/cli/attrs.js';
-import { ClientTwins, runAitta, TOOLS } from '../helpers/aitta-client.js';
-import { S3CMD_MATRIX, createS3cmd, md5OfFile, type S3cmd } from '../helpers/s3cmd.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { ClientTwins, startTwins, runAitta, TOOLS, type TwinsFixture } from '../helpers/aitta-client.js';
+import { S3CMD_MATRIX, md5OfFile, type S3cmd } from '../helpers/s3cmd.js';
 
-let server: TestServer;
+let fixture: TwinsFixture;
 let s3cmd: S3cmd;
 let twins: ClientTwins;
 let client: S3Client;
@@ -25,27 +24,12 @@ let client: S3Client;
 const MIB = 1024 * 1024;
 
 before(async () => {
-  server = await startServer();
-  s3cmd = await createS3cmd(server, S3CMD_MATRIX.find((cell) => !cell.signatureV2 && cell.addressing === 'path')!);
-  twins = new ClientTwins(s3cmd, 'csync');
-  for (const tool of TOOLS) {
-    twins.work[tool] = path.join(s3cmd.home, `work-${tool}`);
-    await mkdir(twins.work[tool], { recursive: true });
-  }
-  client = new S3Client({
-    endpoint: { hostBase: `127.0.0.1:${server.port}`, hostBucket: `127.0.0.1:${server.port}`, useHttps: false },
-    credentials: { accessKey: server.accessKey, secretKey: server.secretKey },
-    region: 'us-east-1',
-  });
+  fixture = await startTwins('csync', S3CMD_MATRIX.find((cell) => !cell.signatureV2 && cell.addressing === 'path')!);
+  ({ s3cmd, twins, client } = fixture);
 });
 
 after(async () => {
-  client?.close();
-  if (s3cmd) {
-    for (const tool of TOOLS) await s3cmd.run(['rb', '--recursive', '--force', `s3://${twins.bucket[tool]}`]);
-    await s3cmd.dispose();
-  }
-  await server?.stop();
+  await fixture?.stop();
 });
 
 const same = (args: string[], expectedCode = 0) => twins.same(args, expectedCode);
