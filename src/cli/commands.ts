@@ -17,7 +17,10 @@ import { put } from './commands/put.js';
 import { rb } from './commands/rb.js';
 import { deleteConfig, expire, getConfig, payer, setConfig, setversioning } from './commands/bucket-config.js';
 import { cloudfrontUnsupported } from './commands/cloudfront.js';
+import { delnotification, getnotification, setnotification } from './commands/notification.js';
+import { restore } from './commands/restore.js';
 import { setacl } from './commands/setacl.js';
+import { sign } from './commands/sign.js';
 import { signurl } from './commands/signurl.js';
 import { deltagging, gettagging, settagging } from './commands/tagging.js';
 import { wsCreate, wsDelete, wsInfo } from './commands/website.js';
@@ -40,6 +43,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   get: { label: 'Get file from bucket', param: 's3://BUCKET/OBJECT LOCAL_FILE', argc: 1, run: get },
   del: { label: 'Delete file from bucket', param: 's3://BUCKET/OBJECT', argc: 1, run: del },
   rm: { label: 'Delete file from bucket (alias for del)', param: 's3://BUCKET/OBJECT', argc: 1, run: del },
+  restore: { label: 'Restore file from Glacier storage', param: 's3://BUCKET/OBJECT', argc: 1, run: restore },
   sync: {
     label: 'Synchronize a directory tree to S3 (checks files freshness using size and md5 checksum, unless overridden by options, see below)',
     param: SYNC_PARAM,
@@ -62,6 +66,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   multipart: { label: 'Show multipart uploads', param: 's3://BUCKET [Id]', argc: 1, run: multipart },
   abortmp: { label: 'Abort a multipart upload', param: 's3://BUCKET/OBJECT Id', argc: 2, run: abortmp },
   listmp: { label: 'List parts of a multipart upload', param: 's3://BUCKET/OBJECT Id', argc: 2, run: listmp },
+  sign: { label: 'Sign arbitrary string using the secret key', param: 'STRING-TO-SIGN', argc: 1, run: sign },
   signurl: { label: 'Sign an S3 URL to provide limited public access with expiry', param: 's3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>', argc: 2, run: signurl },
   'ws-create': { label: 'Create Website from bucket', param: 's3://BUCKET', argc: 1, run: wsCreate },
   'ws-delete': { label: 'Delete Website', param: 's3://BUCKET', argc: 1, run: wsDelete },
@@ -74,6 +79,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   settagging: { label: 'Modify tagging for Bucket or Files', param: 's3://BUCKET[/OBJECT] "KEY=VALUE[&KEY=VALUE ...]"', argc: 2, run: settagging },
   gettagging: { label: 'Get tagging for Bucket or Files', param: 's3://BUCKET[/OBJECT]', argc: 1, run: gettagging },
   deltagging: { label: 'Delete tagging for Bucket or Files', param: 's3://BUCKET[/OBJECT]', argc: 1, run: deltagging },
+  setnotification: { label: 'Upload a notification policy for the bucket', param: 'FILE s3://BUCKET', argc: 2, run: setnotification },
+  getnotification: { label: 'Get a notification policy for the bucket', param: 's3://BUCKET', argc: 1, run: getnotification },
+  delnotification: { label: 'Remove a notification policy for the bucket', param: 's3://BUCKET', argc: 1, run: delnotification },
   cflist: { label: 'List CloudFront distribution points', param: '', argc: 0, run: cloudfrontUnsupported('cflist') },
   cfinfo: { label: 'Display CloudFront distribution point parameters', param: '[cf://DIST_ID]', argc: 0, run: cloudfrontUnsupported('cfinfo') },
   cfcreate: { label: 'Create CloudFront distribution point', param: 's3://BUCKET', argc: 1, run: cloudfrontUnsupported('cfcreate') },

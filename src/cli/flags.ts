@@ -2,7 +2,7 @@
 // s3cmd's names) plus the client's own (--json, --parallel, --v4), and how
 // they override the configuration, as s3cmd's main() applies them.
 
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseAclSpec, type AclSpec } from './acl.js';
 import { ParameterError } from './failures.js';
 import { setOption, type OptionName, type S3Config } from './s3cfg.js';
@@ -67,6 +67,8 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--expiry-date <date>', 'objects expire on this date [expire]')
     .option('--expiry-days <days>', 'objects expire this many days after creation [expire]')
     .option('--expiry-prefix <prefix>', 'apply the expiry to objects under this prefix [expire]')
+    .option('-D, --restore-days <n>', 'days to keep a restored object available [restore] (default 1)')
+    .addOption(new Option('--restore-priority <priority>', 'restore priority [restore]').choices(['standard', 'expedited', 'bulk']))
     .option('--ws-index <file>', 'name of the index document [ws-create]')
     .option('--ws-error <file>', 'name of the error document [ws-create]')
     .option('--list-md5', 'include MD5 sums in listings [ls]')
@@ -144,6 +146,8 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('expiry_date', flags['expiryDate']);
   set('expiry_days', flags['expiryDays']);
   set('expiry_prefix', flags['expiryPrefix']);
+  set('restore_days', flags['restoreDays']);
+  set('restore_priority', flags['restorePriority']);
   set('website_index', flags['wsIndex']);
   set('website_error', flags['wsError']);
   set('human_readable_sizes', flags['humanReadableSizes']);

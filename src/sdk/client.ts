@@ -254,11 +254,18 @@ export class S3Client {
     return this.xml({ method: 'GET', bucket, ...(key !== undefined ? { key } : {}), query: { [name]: '' } });
   }
 
-  /** PUT of a subresource, with the Content-MD5 S3 wants for some; the status S3 answered. */
-  async putSubresource(bucket: string, key: string | undefined, name: string, body: string, headers: Record<string, string> = {}): Promise<number> {
+  /** PUT (or POST) of a subresource, with the Content-MD5 S3 wants for some; the status S3 answered. */
+  async sendSubresource(
+    method: 'PUT' | 'POST',
+    bucket: string,
+    key: string | undefined,
+    name: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ): Promise<number> {
     const bytes = Buffer.from(body);
     const res = await this.send({
-      method: 'PUT',
+      method,
       bucket,
       ...(key !== undefined ? { key } : {}),
       query: { [name]: '' },

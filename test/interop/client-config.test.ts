@@ -2,8 +2,9 @@
 // real s3cmd 2.3.0 on the same server: setacl (-P, --acl-private,
 // --acl-grant, --acl-revoke, --recursive, filters, dry run), setpolicy and
 // delpolicy, mv and modify, and the commands whose server side is not here
-// yet (CORS, lifecycle, expire, payer, websites): their requests must reach
-// the server and its NotImplemented be reported exactly as s3cmd reports it.
+// yet (CORS, lifecycle, expire, payer, websites, notifications, restore):
+// their requests must reach the server and its NotImplemented be reported
+// exactly as s3cmd reports it.
 // s3cmd 2.4's getpolicy, getcors, setversioning and the tagging commands,
 // which 2.3 lacks, and the CloudFront refusal are checked on their own.
 
@@ -93,7 +94,7 @@ describe('aitta ACL and bucket configuration commands vs s3cmd', () => {
     await same(['ls', '-r', 's3://BUCKET']);
   });
 
-  it('CORS, lifecycle, expire, payer and website: requests sent, the server answers reported as s3cmd reports them', async () => {
+  it('CORS, lifecycle, expire, payer, website, notification, restore and sign: requests sent, the server answers reported as s3cmd reports them', async () => {
     await same(['setcors', 'cors.xml', 's3://BUCKET'], 11);
     await same(['delcors', 's3://BUCKET'], 11);
     await same(['setlifecycle', 'lifecycle.xml', 's3://BUCKET'], 11);
@@ -109,6 +110,15 @@ describe('aitta ACL and bucket configuration commands vs s3cmd', () => {
     await same(['ws-info', 's3://BUCKET'], 11);
     await same(['ws-delete', 's3://BUCKET'], 11);
     await same(['setcors', '--dry-run', 'cors.xml', 's3://BUCKET']);
+    await same(['setnotification', 'cors.xml', 's3://BUCKET'], 11);
+    await same(['getnotification', 's3://BUCKET'], 11);
+    await same(['delnotification', 's3://BUCKET'], 11);
+    await same(['restore', 's3://BUCKET/dir/b.txt'], 11);
+    await same(['restore', '--restore-days=3', '--restore-priority=bulk', '--dry-run', '-r', '--exclude=*.log', 's3://BUCKET/dir/']);
+    // An unknown priority is refused by the option parser of each (exit 2), in its own words.
+    for (const tool of TOOLS) assert.equal((await twins.run(tool, ['restore', '--restore-priority=slow', `s3://${twins.bucket[tool]}/dir/b.txt`])).code, 2, tool);
+    await same(['restore', '-D', '0', 's3://BUCKET/dir/b.txt'], 64);
+    await same(['sign', 'GET\n\n\n1700000000\n/bucket/key']);
     await same(['setlifecycle'], 64);
     // A missing file: s3cmd's crash report differs in every line, its exit code (EX_IOERR) does not.
     for (const tool of TOOLS) assert.equal((await twins.run(tool, ['setlifecycle', 'no-such-file.xml', `s3://${twins.bucket[tool]}`])).code, 74, tool);

@@ -14,7 +14,8 @@ import { prettyXml } from '../pretty-xml.js';
 import { bucketOnly, formatS3Uri, parseS3Uri, type S3Uri } from '../s3uri.js';
 import { withBucketMessage } from './with-bucket-message.js';
 
-function target(arg: string): S3Uri {
+/** The s3:// URI of a bucket command's argument. */
+export function bucketUri(arg: string): S3Uri {
   const uri = parseS3Uri(arg);
   if (!uri?.bucket) throw new ParameterError(`Expecting S3 URI instead of '${arg}'`);
   return uri;
@@ -39,10 +40,10 @@ const KINDS: Record<'policy' | 'cors' | 'lifecycle', ConfigKind> = {
 export function setConfig(kind: keyof typeof KINDS) {
   const { subresource, title, contentType, updatedStatus } = KINDS[kind];
   return async (ctx: Context, args: string[]): Promise<number> => {
-    const uri = target(args[1]!);
+    const uri = bucketUri(args[1]!);
     const body = await readFile(args[0]!, 'utf8');
     if (ctx.config.dry_run) return EX_OK;
-    const status = await ctx.client.putSubresource(uri.bucket, undefined, subresource, body, contentType ? { 'content-type': contentType } : {});
+    const status = await ctx.client.sendSubresource('PUT', uri.bucket, undefined, subresource, body, contentType ? { 'content-type': contentType } : {});
     if (status === updatedStatus) ctx.printer.print(`${formatS3Uri(uri)}: ${title} updated`, { type: kind, uri: formatS3Uri(uri), updated: true });
     return EX_OK;
   };
@@ -52,7 +53,7 @@ export function setConfig(kind: keyof typeof KINDS) {
 export function deleteConfig(kind: keyof typeof KINDS) {
   const { subresource, title } = KINDS[kind];
   return async (ctx: Context, args: string[]): Promise<number> => {
-    const uri = target(args[0]!);
+    const uri = bucketUri(args[0]!);
     if (ctx.config.dry_run) return EX_OK;
     await ctx.client.deleteSubresource(uri.bucket, undefined, subresource);
     ctx.printer.print(`${formatS3Uri(uri)}: ${title} deleted`, { type: kind, uri: formatS3Uri(uri), deleted: true });
@@ -63,7 +64,7 @@ export function deleteConfig(kind: keyof typeof KINDS) {
 /** `getpolicy|getcors s3://BUCKET`: the document as the server keeps it; `getlifecycle` laid out as minidom does. */
 export function getConfig(kind: keyof typeof KINDS) {
   return async (ctx: Context, args: string[]): Promise<number> => {
-    const uri = target(args[0]!);
+    const uri = bucketUri(args[0]!);
     const body = await ctx.client.getSubresource(uri.bucket, undefined, KINDS[kind].subresource);
     ctx.printer.print(kind === 'lifecycle' ? prettyXml(body) : body, { type: kind, uri: formatS3Uri(uri), document: body });
     return EX_OK;
@@ -72,11 +73,11 @@ export function getConfig(kind: keyof typeof KINDS) {
 
 /** `payer s3://BUCKET`: BucketOwner, or Requester with --requester-pays. */
 export async function payer(ctx: Context, args: string[]): Promise<number> {
-  const uri = target(args[0]!);
+  const uri = bucketUri(args[0]!);
   if (ctx.config.dry_run) return EX_OK;
   const who = ctx.config.requester_pays ? 'Requester' : 'BucketOwner';
   const body = `<RequestPaymentConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\n<Payer>${who}</Payer>\n</RequestPaymentConfiguration>\n`;
-  const status = await ctx.client.putSubresource(uri.bucket, undefined, 'requestPayment', body, { 'content-type': 'application/xml' });
+  const status = await ctx.client.sendSubresource('PUT', uri.bucket, undefined, 'requestPayment', body, { 'content-type': 'application/xml' });
   const updated = status === 200;
   ctx.printer.print(`${formatS3Uri(uri)}: Payer ${updated ? '' : 'NOT '}updated`, { type: 'payer', uri: formatS3Uri(uri), payer: who, updated });
   return updated ? EX_OK : EX_CONFLICT;
@@ -84,13 +85,13 @@ export async function payer(ctx: Context, args: string[]): Promise<number> {
 
 /** `setversioning s3://BUCKET enable|disable` (s3cmd 2.4). */
 export async function setversioning(ctx: Context, args: string[]): Promise<number> {
-  const uri = target(args[0]!);
+  const uri = bucketUri(args[0]!);
   if (uri.key) throw new ParameterError('Only bucket name is required for [setversioning] command');
   const status = args[1]!;
   if (status !== 'enable' && status !== 'disable') throw new ParameterError(`Must be 'enable' or 'disable'. Got: ${status}`);
   const state = status === 'enable' ? 'Enabled' : 'Suspended';
   const body = `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>${state}</Status></VersioningConfiguration>`;
-  const answered = await ctx.client.putSubresource(uri.bucket, undefined, 'versioning', body);
+  const answered = await ctx.client.sendSubresource('PUT', uri.bucket, undefined, 'versioning', body);
   if (answered === 200) ctx.printer.print(`${formatS3Uri(uri)}: Versioning ${state}`, { type: 'versioning', uri: formatS3Uri(uri), status: state });
   return EX_OK;
 }
@@ -107,7 +108,7 @@ export async function expire(ctx: Context, args: string[]): Promise<number> {
     const status = await withBucketMessage(ctx, bucket, () =>
       when === undefined
         ? client.deleteSubresource(bucket, undefined, 'lifecycle')
-        : client.putSubresource(
+        : client.sendSubresource('PUT', 
             bucket,
             undefined,
             'lifecycle',

@@ -30,7 +30,7 @@ export async function settagging(ctx: Context, args: string[]): Promise<number> 
   const body = `<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>${tags
     .map(([key, value]) => `<Tag><Key>${escapeXml(key)}</Key><Value>${escapeXml(value)}</Value></Tag>`)
     .join('')}</TagSet></Tagging>`;
-  const status = await ctx.client.putSubresource(uri.bucket, uri.key || undefined, 'tagging', body, { 'content-type': 'application/xml' });
+  const status = await ctx.client.sendSubresource('PUT', uri.bucket, uri.key || undefined, 'tagging', body, { 'content-type': 'application/xml' });
   if (status === 200 || status === 204) ctx.printer.print(`${formatS3Uri(uri)}: Tagging updated`, { type: 'tagging', uri: formatS3Uri(uri), tags: Object.fromEntries(tags) });
   return EX_OK;
 }

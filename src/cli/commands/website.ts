@@ -15,7 +15,7 @@ export async function wsCreate(ctx: Context, args: string[]): Promise<number> {
     const bucket = bucketOnly(arg);
     const error = config.website_error ? `<ErrorDocument><Key>${escapeXml(config.website_error)}</Key></ErrorDocument>` : '';
     const body = `<WebsiteConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IndexDocument><Suffix>${escapeXml(config.website_index)}</Suffix></IndexDocument>${error}</WebsiteConfiguration>`;
-    await withBucketMessage(ctx, bucket, () => ctx.client.putSubresource(bucket, undefined, 'website', body));
+    await withBucketMessage(ctx, bucket, () => ctx.client.sendSubresource('PUT', bucket, undefined, 'website', body));
     ctx.printer.print(`Bucket 's3://${bucket}/': website configuration created.`, { type: 'website', bucket, created: true });
   }
   return EX_OK;
