@@ -1,9 +1,10 @@
 // What every command gets: the configuration, an S3 client built from it,
 // the printer and the progress display, and the client's own settings
-// (parallelism, --json, signurl --v4).
+// (parallelism, --json, signurl --v4), and the exclude/include filters.
 
 import { isVirtualHosted } from '../sdk/addressing.js';
 import { S3Client } from '../sdk/client.js';
+import type { Filters } from './filters.js';
 import type { Printer } from './output.js';
 import type { Progress } from './progress.js';
 import type { S3Config } from './s3cfg.js';
@@ -13,6 +14,10 @@ export interface Context {
   client: S3Client;
   printer: Printer;
   progress: Progress;
+  /** --exclude/--include and friends. */
+  filters: Filters;
+  /** --files-from lists. */
+  filesFrom: readonly string[];
   /** Transfers (files, and parts of one file) in flight at once. */
   parallel: number;
   /** signurl: SigV4 query signing instead of V2. */

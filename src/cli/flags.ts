@@ -2,7 +2,8 @@
 // s3cmd's names) plus the client's own (--json, --parallel, --v4), and how
 // they override the configuration, as s3cmd's main() applies them.
 
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { parseAclSpec, type AclSpec } from './acl.js';
 import { ParameterError } from './failures.js';
 import { setOption, type OptionName, type S3Config } from './s3cfg.js';
 
@@ -20,6 +21,8 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--no-ssl', "don't use HTTPS")
     .option('-f, --force', 'overwrite, and other dangerous operations')
     .option('--continue', 'continue a partial download [get]')
+    .option('--continue-put', 'continue uploads: skip files and parts already there with the same size and MD5 [put, sync]')
+    .option('--upload-id <id>', 'the multipart upload to continue [put]')
     .option('--skip-existing', 'skip files that exist at the destination [get]')
     .option('-r, --recursive', 'recursive upload, download or removal')
     .option('--check-md5', 'store the MD5 in s3cmd-attrs (default)')
@@ -45,6 +48,29 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--add-encoding-exts <exts>', 'add a charset to the Content-Type of these extensions (css,js,html)')
     .option('--disable-multipart', 'upload big files with one PUT')
     .option('--multipart-chunk-size-mb <size>', 'multipart part size and threshold in MiB (default 15)')
+    .option('--delete-removed', 'delete destination objects with no corresponding source file [sync]')
+    .option('--no-delete-removed', "don't delete destination objects [sync]")
+    .option('--delete-after', 'perform deletes after new uploads when delete-removed is enabled [sync]')
+    .option('--max-delete <n>', 'do not delete more than NUM files [del, sync]')
+    .option('--delete-after-fetch', 'delete remote objects after fetching them [get, sync]')
+    .option('--exclude <glob>', 'filenames and paths matching GLOB are excluded (repeatable)', collect)
+    .option('--exclude-from <file>', 'read --exclude GLOBs from FILE', collect)
+    .option('--rexclude <regexp>', 'filenames and paths matching REGEXP are excluded (repeatable)', collect)
+    .option('--rexclude-from <file>', 'read --rexclude REGEXPs from FILE', collect)
+    .option('--include <glob>', 'filenames and paths matching GLOB are included even if excluded', collect)
+    .option('--include-from <file>', 'read --include GLOBs from FILE', collect)
+    .option('--rinclude <regexp>', 'as --include but with a REGEXP', collect)
+    .option('--rinclude-from <file>', 'read --rinclude REGEXPs from FILE', collect)
+    .option('--files-from <file>', 'read the list of source files from FILE (- for stdin)', collect)
+    .option('--acl-grant <permission:grantee>', 'grant PERMISSION (read, write, read_acp, write_acp, full_control, all) to GRANTEE', parseAclSpec('--acl-grant'))
+    .option('--acl-revoke <permission:grantee>', 'revoke PERMISSION from GRANTEE', parseAclSpec('--acl-revoke'))
+    .option('--expiry-date <date>', 'objects expire on this date [expire]')
+    .option('--expiry-days <days>', 'objects expire this many days after creation [expire]')
+    .option('--expiry-prefix <prefix>', 'apply the expiry to objects under this prefix [expire]')
+    .option('-D, --restore-days <n>', 'days to keep a restored object available [restore] (default 1)')
+    .addOption(new Option('--restore-priority <priority>', 'restore priority [restore]').choices(['standard', 'expedited', 'bulk']))
+    .option('--ws-index <file>', 'name of the index document [ws-create]')
+    .option('--ws-error <file>', 'name of the error document [ws-create]')
     .option('--list-md5', 'include MD5 sums in listings [ls]')
     .option('-H, --human-readable-sizes', 'sizes in human readable form')
     .option('-l, --long-listing', 'long listing [ls]')
@@ -88,6 +114,8 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   if (cliSet('ssl')) set('use_https', flags['ssl']);
   set('force', flags['force']);
   set('get_continue', flags['continue']);
+  set('put_continue', flags['continuePut']);
+  set('upload_id', flags['uploadId']);
   set('skip_existing', flags['skipExisting']);
   set('recursive', flags['recursive']);
   if (flags['aclPublic']) config.acl_public = true;
@@ -108,6 +136,20 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   if (flags['disableMultipart']) config.enable_multipart = false;
   set('multipart_chunk_size_mb', flags['multipartChunkSizeMb']);
   set('list_md5', flags['listMd5']);
+  if (cliSet('deleteRemoved')) set('delete_removed', flags['deleteRemoved']);
+  set('delete_after', flags['deleteAfter']);
+  set('max_delete', flags['maxDelete']);
+  set('delete_after_fetch', flags['deleteAfterFetch']);
+  if (cliSet('checkMd5')) config.check_md5 = flags['checkMd5'] === true;
+  config.acl_grants = (flags['aclGrant'] as AclSpec[] | undefined) ?? [];
+  config.acl_revokes = (flags['aclRevoke'] as AclSpec[] | undefined) ?? [];
+  set('expiry_date', flags['expiryDate']);
+  set('expiry_days', flags['expiryDays']);
+  set('expiry_prefix', flags['expiryPrefix']);
+  set('restore_days', flags['restoreDays']);
+  set('restore_priority', flags['restorePriority']);
+  set('website_index', flags['wsIndex']);
+  set('website_error', flags['wsError']);
   set('human_readable_sizes', flags['humanReadableSizes']);
   set('long_listing', flags['longListing']);
   set('limit', flags['limit']);

@@ -120,6 +120,11 @@ export class Printer {
   }
 }
 
+/** The "exclude: NAME" lines of a dry run. */
+export function printExcluded(printer: Printer, excluded: readonly { name: string }[]): void {
+  for (const { name } of excluded) printer.print(`exclude: ${name}`, { type: 'exclude', name, dryRun: true });
+}
+
 /** One line of `ls` without a bucket. */
 export function bucketLine(creationDate: string, name: string): string {
   return `${formatDateTime(creationDate)}  s3://${name}`;

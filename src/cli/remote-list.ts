@@ -2,14 +2,17 @@
 // each gets relative to the URI it was found under. With --recursive every
 // key under the prefix; otherwise the object named (or the matches of a
 // wildcard). "s3://b/dir" keeps "dir/" in the relative names, "s3://b/dir/"
-// drops it. Sorted by relative name, as s3cmd's SortedDict iterates.
+// drops it. Sorted by relative name, as s3cmd's SortedDict iterates, and
+// split by --exclude/--include.
 
 import type { S3Client } from '../sdk/client.js';
 import { S3ServiceError } from '../sdk/errors.js';
 import { stripQuotes } from '../sdk/results.js';
 import { ATTRS_HEADER, parseAttrs } from './attrs.js';
 import { ParameterError } from './failures.js';
+import type { Filters } from './filters.js';
 import type { Printer } from './output.js';
+import { globToRegExp } from './glob.js';
 import { formatS3Uri, parseS3Uri, type S3Uri } from './s3uri.js';
 
 export interface RemoteItem {
@@ -23,27 +26,6 @@ export interface RemoteItem {
   /** The real MD5 when known (from s3cmd's attributes for multipart objects). */
   md5?: string;
   lastModified?: string;
-}
-
-/** fnmatch: '*' and '?' and [...] over the whole string. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        let set = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        if (set.startsWith('!')) set = '^' + set.slice(1);
-        out += `[${set}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 's');
 }
 
 /** HEAD an object for its size and real MD5 (s3cmd's _get_remote_attribs). */
@@ -90,9 +72,16 @@ export interface RemoteListOptions {
   recursive: boolean;
   /** HEAD each named object for size and MD5 (get needs them). */
   requireAttribs: boolean;
+  filters: Filters;
 }
 
-export async function fetchRemoteList(client: S3Client, printer: Printer, args: string[], options: RemoteListOptions): Promise<RemoteItem[]> {
+export interface RemoteList {
+  items: RemoteItem[];
+  /** Dropped by --exclude/--include. */
+  excluded: RemoteItem[];
+}
+
+export async function fetchRemoteList(client: S3Client, printer: Printer, args: readonly string[], options: RemoteListOptions): Promise<RemoteList> {
   const list = new Map<string, RemoteItem>();
   for (const arg of args) {
     const uri = parseS3Uri(arg);
@@ -132,5 +121,6 @@ export async function fetchRemoteList(client: S3Client, printer: Printer, args: 
         item.md5 = (await remoteAttribs(client, item.bucket, item.key)).md5;
       }),
   );
-  return items;
+  const { kept, excluded } = options.filters.split(items);
+  return { items: kept, excluded };
 }

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AclSpec } from './acl.js';
 import { ConfigError, ParameterError } from './failures.js';
 
 /** Every option s3cmd writes to an s3cfg, with its default (the type comes from it). */
@@ -111,6 +112,11 @@ export type S3Config = { [K in OptionName]: Widen<(typeof DEFAULTS)[K]> } & {
   extra_headers: Record<string, string>;
   /** --remove-header names (lowercase), dropped when metadata is replaced. */
   remove_headers: string[];
+  /** 'md5' in sync_checks (--no-check-md5 removes it): sync compares MD5s and stores them in s3cmd-attrs. */
+  check_md5: boolean;
+  /** --acl-grant / --acl-revoke. */
+  acl_grants: AclSpec[];
+  acl_revokes: AclSpec[];
 };
 
 const LOG_LEVELS = new Set(['CRITICAL', 'FATAL', 'ERROR', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'NOTSET']);
@@ -122,7 +128,7 @@ export function isOption(name: string): name is OptionName {
 }
 
 export function defaultConfig(stdoutIsTty: boolean): S3Config {
-  return { ...DEFAULTS, progress_meter: stdoutIsTty, acl_public: undefined, extra_headers: {}, remove_headers: [] };
+  return { ...DEFAULTS, progress_meter: stdoutIsTty, acl_public: undefined, extra_headers: {}, remove_headers: [], check_md5: true, acl_grants: [], acl_revokes: [] };
 }
 
 function parseBoolean(option: string, value: string): boolean {

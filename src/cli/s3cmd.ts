@@ -4,8 +4,9 @@
 
 import { COMMANDS, commandsHelp } from './commands.js';
 import { createClient, type Context } from './context.js';
-import { EX_OK, EX_USAGE } from './exit-codes.js';
+import { EX_IOERR, EX_OK, EX_USAGE } from './exit-codes.js';
 import { report } from './failures.js';
+import { compileFilters } from './filters.js';
 import { applyFlags, type Flags } from './flags.js';
 import { Printer } from './output.js';
 import { BarProgress, LineProgress, noProgress } from './progress.js';
@@ -28,12 +29,17 @@ export interface Invocation {
 }
 
 function dumpConfig(config: S3Config): string {
-  const { acl_public: _acl, extra_headers: _extra, remove_headers: _remove, ...options } = config;
+  const { acl_public: _acl, extra_headers: _extra, remove_headers: _remove, check_md5: _md5, acl_grants: _grants, acl_revokes: _revokes, ...options } = config;
   return '[default]\n' + Object.entries(options).map(([name, value]) => `${name} = ${value === true ? 'True' : value === false ? 'False' : value}\n`).join('');
 }
 
 export async function runS3cmd(inv: Invocation): Promise<number> {
   const { flags, stdout, stderr } = inv;
+  // Output piped into a reader that quit (`| head`): stop quietly, as s3cmd does on SIGPIPE.
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EX_IOERR);
+  });
   const printer = new Printer({ stdout, stderr, json: flags['json'] === true, quiet: flags['quiet'] === true, verbose: flags['verbose'] === true || flags['debug'] === true });
   if (flags['version']) {
     stdout.write(`s3cmd version ${VERSION}\n`);
@@ -70,7 +76,9 @@ export async function runS3cmd(inv: Invocation): Promise<number> {
     }
     const parallel = flags['parallel'] !== undefined ? Math.max(1, Number(flags['parallel']) || 1) : DEFAULT_PARALLEL;
     const progress = !config.progress_meter || printer.json ? noProgress : stdout.isTTY ? new BarProgress() : new LineProgress(printer);
-    ctx = { config, client: createClient(config, parallel, printer), printer, progress, parallel, signurlV4: flags['v4'] === true, program: inv.program };
+    const filters = compileFilters(flags, printer);
+    const filesFrom = (flags['filesFrom'] as string[] | undefined) ?? [];
+    ctx = { config, client: createClient(config, parallel, printer), printer, progress, parallel, filters, filesFrom, signurlV4: flags['v4'] === true, program: inv.program };
     return await spec.run(ctx, inv.params);
   } catch (error) {
     const { lines, exitCode } = report(error);

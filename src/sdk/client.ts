@@ -141,7 +141,8 @@ export class S3Client {
     const host = hostFor(endpoint, call.bucket);
     const path = pathFor(endpoint, call.bucket, call.key);
     const query = call.query ?? {};
-    const headers: Record<string, string> = { ...call.headers };
+    // Sorted as s3cmd sends them: servers keep metadata in the order it arrived.
+    const headers: Record<string, string> = Object.fromEntries(Object.entries(call.headers ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const body = call.body;
     if (body !== undefined) headers['content-length'] = String(Buffer.isBuffer(body) ? body.length : body.length);
     else if (call.method === 'PUT' || call.method === 'POST') headers['content-length'] = '0';
@@ -244,6 +245,42 @@ export class S3Client {
   async putAcl(bucket: string, key: string | undefined, xml: string): Promise<void> {
     const body = Buffer.from(xml);
     await this.drain({ method: 'PUT', bucket, ...(key !== undefined ? { key } : {}), query: { acl: '' }, headers: { 'content-type': 'application/xml' }, body });
+  }
+
+  // ------------------------------------------------- configuration subresources
+
+  /** GET of a bucket's or object's subresource (?policy, ?cors, ?tagging, ...): the body as text. */
+  async getSubresource(bucket: string, key: string | undefined, name: string): Promise<string> {
+    return this.xml({ method: 'GET', bucket, ...(key !== undefined ? { key } : {}), query: { [name]: '' } });
+  }
+
+  /** PUT (or POST) of a subresource, with the Content-MD5 S3 wants for some; the status S3 answered. */
+  async sendSubresource(
+    method: 'PUT' | 'POST',
+    bucket: string,
+    key: string | undefined,
+    name: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ): Promise<number> {
+    const bytes = Buffer.from(body);
+    const res = await this.send({
+      method,
+      bucket,
+      ...(key !== undefined ? { key } : {}),
+      query: { [name]: '' },
+      headers: { 'content-md5': contentMd5(bytes), ...headers },
+      body: bytes,
+    });
+    res.resume();
+    return res.statusCode!;
+  }
+
+  /** DELETE of a subresource; the status S3 answered. */
+  async deleteSubresource(bucket: string, key: string | undefined, name: string): Promise<number> {
+    const res = await this.send({ method: 'DELETE', bucket, ...(key !== undefined ? { key } : {}), query: { [name]: '' } });
+    res.resume();
+    return res.statusCode!;
   }
 
   // ---------------------------------------------------------------- listing

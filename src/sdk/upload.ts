@@ -1,13 +1,17 @@
 // Uploading a file: one PUT, or a multipart upload whose parts go up in
 // parallel (each read straight from its range of the file, so memory does
-// not grow with the file) and are checked against their MD5 ETags. A failed
-// multipart upload is aborted so that no parts are left behind.
+// not grow with the file) and are checked against their MD5 ETags. An
+// upload can continue an earlier one: its parts whose size and MD5 match
+// the file are kept, the others sent again. A failed multipart upload this
+// call started is aborted so that no parts are left behind; one it
+// continued is left for a later attempt.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Body, S3Client } from './client.js';
 import { S3ServiceError } from './errors.js';
+import { stripQuotes } from './results.js';
 
 /** Told about the bytes of one part (or of the whole file) as they are read. */
 export interface TransferObserver {
@@ -24,11 +28,18 @@ export interface FileUpload {
   headers: Record<string, string>;
 }
 
+/** What continuing an upload found for one part already there. */
+export type PartVerdict = { match: true } | { match: false; reason: 'size'; remote: number; local: number } | { match: false; reason: 'checksum'; remote: string; local: string };
+
 export interface MultipartOptions {
   partSize: number;
   concurrency: number;
   /** Called as each part starts, in part order. */
   onPart?: (partNumber: number, partCount: number, size: number) => TransferObserver;
+  /** Continue this upload instead of starting one. */
+  uploadId?: string;
+  /** With `uploadId`: told, in part order before anything is sent, whether each existing part is kept. */
+  onExistingPart?: (partNumber: number, verdict: PartVerdict) => void;
 }
 
 const READ_CHUNK = 1024 * 1024;
@@ -82,16 +93,44 @@ async function uploadOnePart(client: S3Client, upload: FileUpload, uploadId: str
   }
 }
 
+async function rangeMd5(file: string, start: number, length: number): Promise<string> {
+  const hash = createHash('md5');
+  if (length > 0) for await (const chunk of createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The ETags of the parts of a continued upload that match the file (index by part number - 1). */
+async function keptParts(client: S3Client, upload: FileUpload, uploadId: string, partSize: number, partCount: number, options: MultipartOptions): Promise<string[]> {
+  const kept: string[] = new Array(partCount);
+  for (const part of await client.listParts(upload.bucket, upload.key, uploadId)) {
+    if (part.partNumber < 1 || part.partNumber > partCount) continue;
+    const start = (part.partNumber - 1) * partSize;
+    const length = Math.min(partSize, upload.size - start);
+    let verdict: PartVerdict;
+    if (part.size !== length) verdict = { match: false, reason: 'size', remote: part.size, local: length };
+    else {
+      const local = await rangeMd5(upload.file, start, length);
+      const remote = stripQuotes(part.etag);
+      verdict = remote === local ? { match: true } : { match: false, reason: 'checksum', remote, local };
+    }
+    options.onExistingPart?.(part.partNumber, verdict);
+    if (verdict.match) kept[part.partNumber - 1] = stripQuotes(part.etag);
+  }
+  return kept;
+}
+
 /** A multipart upload with `concurrency` parts in flight; resolves to the object's ETag. */
 export async function putFileMultipart(client: S3Client, upload: FileUpload, options: MultipartOptions): Promise<string> {
   const partCount = Math.max(1, Math.ceil(upload.size / options.partSize));
-  const uploadId = await client.createMultipartUpload(upload.bucket, upload.key, upload.headers);
-  const etags: string[] = new Array(partCount);
+  const continued = options.uploadId !== undefined;
+  const uploadId = options.uploadId ?? (await client.createMultipartUpload(upload.bucket, upload.key, upload.headers));
+  const etags = continued ? await keptParts(client, upload, uploadId, options.partSize, partCount, options) : new Array<string>(partCount);
+  const missing = [...etags.keys()].filter((index) => etags[index] === undefined);
   let next = 0;
   let failed = false;
   const worker = async () => {
-    while (!failed && next < partCount) {
-      const index = next++;
+    while (!failed && next < missing.length) {
+      const index = missing[next++]!;
       const start = index * options.partSize;
       const length = Math.min(options.partSize, upload.size - start);
       const observer = options.onPart?.(index + 1, partCount, length);
@@ -107,13 +146,13 @@ export async function putFileMultipart(client: S3Client, upload: FileUpload, opt
   };
   try {
     // Every worker settles before an abort, so no part is still being sent to an aborted upload.
-    const settled = await Promise.allSettled(Array.from({ length: Math.min(options.concurrency, partCount) }, worker));
+    const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.concurrency, missing.length)) }, worker));
     const rejected = settled.find((result) => result.status === 'rejected');
     if (rejected) throw rejected.reason;
     const parts = etags.map((etag, i) => ({ partNumber: i + 1, etag }));
     return (await client.completeMultipartUpload(upload.bucket, upload.key, uploadId, parts)).etag;
   } catch (error) {
-    await client.abortMultipartUpload(upload.bucket, upload.key, uploadId).catch(() => undefined);
+    if (!continued) await client.abortMultipartUpload(upload.bucket, upload.key, uploadId).catch(() => undefined);
     throw error;
   }
 }

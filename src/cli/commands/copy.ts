@@ -8,7 +8,8 @@ import { S3ServiceError } from '../../sdk/errors.js';
 import type { Context } from '../context.js';
 import { Scoreboard } from '../exit-codes.js';
 import { describeS3Error, ParameterError } from '../failures.js';
-import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
+import { printExcluded } from '../output.js';
+import { fetchRemoteList } from '../remote-list.js';
 import { formatS3Uri, parseS3Uri } from '../s3uri.js';
 
 export type CopyAction = 'copy' | 'move' | 'modify';
@@ -39,16 +40,25 @@ async function unlessNotImplemented<T>(operation: () => Promise<T>): Promise<T |
   }
 }
 
-async function copyOne(ctx: Context, source: RemoteItem, bucket: string, key: string, replaceMeta: boolean): Promise<void> {
+/** s3cmd's object_copy; `extraHeaders` (sync's attributes and type) replace the metadata like --add-header. */
+export async function copyOne(
+  ctx: Context,
+  source: { bucket: string; key: string },
+  bucket: string,
+  key: string,
+  replaceMeta: boolean,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
   const { client, config } = ctx;
   const acl = config.acl_public === undefined ? (await unlessNotImplemented(() => client.getAcl(source.bucket, source.key)))?.xml : undefined;
   let headers: Record<string, string> = {};
-  const replace = replaceMeta || Object.keys(config.extra_headers).length > 0 || config.mime_type !== '';
+  const added = { ...config.extra_headers, ...extraHeaders };
+  const replace = replaceMeta || Object.keys(added).length > 0 || config.mime_type !== '';
   if (replace) headers = keptHeaders(await client.headObject(source.bucket, source.key), config.remove_headers);
   if (config.acl_public) headers['x-amz-acl'] = 'public-read';
   headers['x-amz-storage-class'] = config.storage_class || (config.reduced_redundancy ? 'REDUCED_REDUNDANCY' : 'STANDARD');
   if (config.server_side_encryption) headers['x-amz-server-side-encryption'] = 'AES256';
-  Object.assign(headers, config.extra_headers);
+  Object.assign(headers, added);
   if (config.mime_type) headers['content-type'] = config.mime_type;
   headers['x-amz-metadata-directive'] = replace ? 'REPLACE' : 'COPY';
   await client.copyObject({ bucket: source.bucket, key: source.key }, bucket, key, headers);
@@ -67,12 +77,13 @@ export async function copyCommand(ctx: Context, args: string[], action: CopyActi
     if (!destination) throw new ParameterError("Destination must be S3 URI. To download a file use 'get' or 'sync'.");
     base = formatS3Uri(destination);
   }
-  const items = await fetchRemoteList(client, printer, sources, { recursive: config.recursive, requireAttribs: false });
+  const { items, excluded } = await fetchRemoteList(client, printer, sources, { recursive: config.recursive, requireAttribs: false, filters: ctx.filters });
   if (base !== undefined && !base.endsWith('/') && (items.length > 1 || config.recursive)) {
     throw new ParameterError("Destination must be a directory and end with '/' when acting on a folder content or on multiple sources.");
   }
   const targets = items.map((item) => (base === undefined ? item.uri : base.endsWith('/') ? base + item.name : base));
   if (config.dry_run) {
+    printExcluded(printer, excluded);
     items.forEach((item, i) => printer.print(`${action}: '${item.uri}' -> '${targets[i]}'`, { type: action, source: item.uri, destination: targets[i], dryRun: true }));
     printer.warning('Exiting now because of --dry-run');
     return 0;

@@ -3,9 +3,9 @@
 // ETag of a single-part object, s3cmd's md5 attribute for a multipart one).
 // Keys ending in '/' are directory markers and become directories.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, stat, utimes } from 'node:fs/promises';
+import { chmod, lchown, mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { stripQuotes } from '../../sdk/results.js';
@@ -13,7 +13,8 @@ import { ATTRS_HEADER, parseAttrs } from '../attrs.js';
 import type { Context } from '../context.js';
 import { EX_DATAERR, EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
-import { transferLine } from '../output.js';
+import { fileMd5 } from '../file-md5.js';
+import { printExcluded, transferLine } from '../output.js';
 import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
 import { parseS3Uri } from '../s3uri.js';
@@ -21,7 +22,7 @@ import { parseS3Uri } from '../s3uri.js';
 /** Big write buffers keep the socket reading while the disk catches up. */
 const WRITE_BUFFER = 8 * 1024 * 1024;
 
-interface Download {
+export interface Download {
   item: RemoteItem;
   destination: string;
   /** Bytes already there (--continue). */
@@ -66,15 +67,46 @@ async function plan(ctx: Context, items: RemoteItem[], destinations: string[]): 
   return { downloads };
 }
 
-async function downloadOne(ctx: Context, download: Download, mismatches: string[]): Promise<() => void> {
+export interface DownloadOptions {
+  /** "[3 of 10]" after the transfer line, as sync prints it. */
+  label?: string;
+  /**
+   * sync's way: into a temporary file renamed into place, the file mode from
+   * the umask, and with --preserve the mode, times and owner s3cmd stored.
+   */
+  sync?: boolean;
+}
+
+/** Applies the stat s3cmd stored in x-amz-meta-s3cmd-attrs to a downloaded file. */
+async function restoreAttrs(ctx: Context, file: string, attrs: Record<string, string>): Promise<void> {
+  if (attrs['mode'] !== undefined) await chmod(file, Number(attrs['mode']) & 0o7777);
+  if (attrs['mtime'] !== undefined || attrs['atime'] !== undefined) {
+    const now = Date.now() / 1000;
+    await utimes(file, Number(attrs['atime'] ?? now), Number(attrs['mtime'] ?? now));
+  }
+  if (attrs['uid'] !== undefined && attrs['gid'] !== undefined) {
+    try {
+      await lchown(file, Number(attrs['uid']), Number(attrs['gid']));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'EACCES') throw error;
+      ctx.printer.warning(`${file} not writable: Operation not permitted`);
+    }
+  }
+}
+
+export async function downloadOne(ctx: Context, download: Download, mismatches: string[], options: DownloadOptions = {}): Promise<() => void> {
   const { client, config, printer, progress } = ctx;
   const { item, destination, start } = download;
   if (destination.endsWith('/')) {
+    // A directory marker ("dir/", zero bytes): a directory, never a file.
     await mkdir(destination, { recursive: true });
+    if (options.sync) await chmod(destination, 0o775);
     return () => undefined;
   }
   const toStdout = destination === '-';
   if (!toStdout) await mkdir(path.dirname(destination), { recursive: true });
+  const written = options.sync ? path.join(path.dirname(destination), `.aitta.${randomBytes(6).toString('hex')}.tmp`) : destination;
   const started = Date.now();
   const response = await client.getObject(item.bucket, item.key, { rangeStart: start });
   const total = start + Number(response.headers['content-length'] ?? 0);
@@ -85,30 +117,38 @@ async function downloadOne(ctx: Context, download: Download, mismatches: string[
     hash.update(chunk);
     handle.update(chunk.length);
   });
-  const sink = toStdout ? process.stdout : createWriteStream(destination, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER });
+  const sink = toStdout ? process.stdout : createWriteStream(written, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER });
   try {
     await pipeline(response.body, sink, { end: !toStdout });
     handle.done('done');
+    if (written !== destination) await rename(written, destination);
   } catch (error) {
     handle.done('failed');
+    if (written !== destination) await rm(written, { force: true });
     throw error;
   }
   const seconds = (Date.now() - started) / 1000;
   const attrs = parseAttrs(response.headers[ATTRS_HEADER] as string | undefined);
   const expected = attrs['md5'] ?? stripQuotes(String(response.headers['etag'] ?? ''));
-  const computed = start === 0 ? hash.digest('hex') : undefined;
+  // A continued download is checked as a whole file, as s3cmd checks it.
+  const computed = start === 0 ? hash.digest('hex') : toStdout ? undefined : await fileMd5(destination);
   const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
-  if (!toStdout && !Number.isNaN(lastModified)) await utimes(destination, lastModified / 1000, lastModified / 1000);
+  if (options.sync) await chmod(destination, 0o777 & ~process.umask());
+  if (options.sync && config.preserve_attrs && response.headers[ATTRS_HEADER] !== undefined) await restoreAttrs(ctx, destination, attrs);
+  else if (!toStdout && !Number.isNaN(lastModified)) await utimes(destination, lastModified / 1000, lastModified / 1000);
+  if (config.delete_after_fetch) await client.deleteObject(item.bucket, item.key);
   return () => {
     if (computed !== undefined && !expected.includes('-') && computed !== expected) {
       printer.warning(`MD5 signatures do not match: computed=${computed}, received=${expected}`);
       mismatches.push(item.uri);
     }
     if (!config.progress_meter && !toStdout) {
-      printer.print(transferLine('download', item.uri, destination, total - start, seconds), {
+      // s3cmd reports the file's whole size, also when --continue fetched only its end.
+      printer.print(transferLine('download', item.uri, destination, total, seconds, options.label), {
         type: 'download', source: item.uri, destination, bytes: total - start, seconds, md5: computed ?? null, verified: computed !== undefined && computed === expected,
       });
     }
+    if (config.delete_after_fetch) printer.print(`File '${item.uri}' removed after ${options.sync ? 'syncing' : 'fetch'}`, { type: 'delete', uri: item.uri });
   };
 }
 
@@ -118,7 +158,7 @@ export async function get(ctx: Context, args: string[]): Promise<number> {
   if (sources.length === 0) throw new ParameterError('Nothing to download. Expecting S3 URI.');
   const destinationBase = parseS3Uri(sources.at(-1)!) ? '.' : sources.pop()!;
   if (sources.length === 0) throw new ParameterError('Nothing to download. Expecting S3 URI.');
-  const items = await fetchRemoteList(client, printer, sources, { recursive: config.recursive, requireAttribs: true });
+  const { items, excluded } = await fetchRemoteList(client, printer, sources, { recursive: config.recursive, requireAttribs: true, filters: ctx.filters });
   printer.info(`Summary: ${items.length} remote files to download`);
   let destinations: string[];
   const baseIsDir = destinationBase !== '-' && (await stat(destinationBase).catch(() => undefined))?.isDirectory();
@@ -131,6 +171,7 @@ export async function get(ctx: Context, args: string[]): Promise<number> {
     destinations = items.map((item) => base + item.name);
   }
   if (config.dry_run) {
+    printExcluded(printer, excluded);
     items.forEach((item, i) => printer.print(`download: '${item.uri}' -> '${destinations[i]}'`, { type: 'download', source: item.uri, destination: destinations[i], dryRun: true }));
     printer.warning('Exiting now because of --dry-run');
     return EX_OK;

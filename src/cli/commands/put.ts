@@ -9,16 +9,18 @@ import { buildAttrs, ATTRS_HEADER } from '../attrs.js';
 import { objectUrl, type Context } from '../context.js';
 import { EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
+import { alreadyUploaded, partWarning, uploadToContinue } from '../continue-put.js';
 import { fileMd5 } from '../file-md5.js';
 import { fetchLocalList, type LocalItem } from '../local-list.js';
 import { guessMimeType } from '../mime.js';
-import { formatSize, transferLine } from '../output.js';
+import { formatSize, printExcluded, transferLine } from '../output.js';
 import { inOrder } from '../parallel.js';
 import { formatS3Uri, parseS3Uri } from '../s3uri.js';
 
 const MIB = 1024 * 1024;
 
-function contentType(ctx: Context, file: string): string {
+/** The Content-Type of an upload: --mime-type, else guessed, else the default; with a charset for --add-encoding-exts. */
+export function contentType(ctx: Context, file: string): string {
   const { config } = ctx;
   let type = config.mime_type || (config.guess_mime_type ? guessMimeType(file) : undefined) || config.default_mime_type;
   const exts = config.add_encoding_exts.split(',').filter((e) => e !== '');
@@ -31,10 +33,11 @@ function storageClass(ctx: Context): string {
   return ctx.config.storage_class || (ctx.config.reduced_redundancy ? 'REDUCED_REDUNDANCY' : 'STANDARD');
 }
 
-async function uploadOne(ctx: Context, item: LocalItem, remote: string, seqLabel: string): Promise<() => void> {
+/** Uploads one file (its MD5 computed unless known); returns what prints its line once earlier lines are out. */
+export async function uploadOne(ctx: Context, item: LocalItem, remote: string, seqLabel: string, knownMd5?: string): Promise<() => void> {
   const { config, client, progress, printer } = ctx;
   const target = parseS3Uri(remote)!;
-  const md5 = await fileMd5(item.path);
+  const md5 = knownMd5 ?? (await fileMd5(item.path));
   const headers: Record<string, string> = { ...config.extra_headers, 'content-type': contentType(ctx, item.path) };
   if (config.acl_public) headers['x-amz-acl'] = 'public-read';
   headers['x-amz-storage-class'] = storageClass(ctx);
@@ -43,37 +46,46 @@ async function uploadOne(ctx: Context, item: LocalItem, remote: string, seqLabel
     headers['x-amz-server-side-encryption'] = 'aws:kms';
     headers['x-amz-server-side-encryption-aws-kms-key-id'] = config.kms_key;
   }
-  const attrs = buildAttrs(item.stat, md5, config.preserve_attrs);
+  // --no-check-md5 takes the MD5 out of s3cmd's attributes too.
+  const attrs = buildAttrs(item.stat, config.check_md5 ? md5 : undefined, config.preserve_attrs);
   if (attrs) headers[ATTRS_HEADER] = attrs;
   const upload: FileUpload = { bucket: target.bucket, key: target.key, file: item.path, size: item.stat.size, headers };
   const labels = { action: 'upload' as const, source: item.path, destination: remote };
   const started = Date.now();
   const chunk = config.multipart_chunk_size_mb * MIB;
+  const warnings: string[] = [];
+  const emitWarnings = () => warnings.forEach((warning) => printer.warning(warning));
+  const resuming = config.put_continue || config.upload_id !== '';
   if (config.enable_multipart && item.stat.size > chunk) {
     if (item.stat.size > config.multipart_max_chunks * chunk) {
       throw new ParameterError(`Chunk size ${config.multipart_chunk_size_mb} MB results in more than ${config.multipart_max_chunks} chunks. Please increase --multipart-chunk-size-mb`);
     }
+    const uploadId = resuming ? await uploadToContinue(ctx, target.bucket, target.key) : undefined;
     await putFileMultipart(client, upload, {
       partSize: chunk,
       concurrency: ctx.parallel,
+      ...(uploadId !== undefined ? { uploadId } : {}),
+      onExistingPart: (partNumber, verdict) => warnings.push(partWarning(remote, partNumber, verdict)),
       onPart: (partNumber, partCount, size) => {
         const [value, unit] = formatSize(size, true);
         const handle = progress.start({ ...labels, extra: `[part ${partNumber} of ${partCount}, ${value}${unit}B] ${seqLabel}` }, size);
         return { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') };
       },
     });
+  } else if (config.put_continue && (await alreadyUploaded(ctx, target.bucket, target.key, item.stat.size, md5, warnings))) {
+    return emitWarnings;
   } else {
     const handle = progress.start({ ...labels, extra: seqLabel }, item.stat.size);
     await putFile(client, upload, md5, { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') });
   }
   const seconds = (Date.now() - started) / 1000;
   return () => {
+    emitWarnings();
     if (!config.progress_meter) {
       printer.print(transferLine('upload', item.path, remote, item.stat.size, seconds, seqLabel), {
         type: 'upload', source: item.path, destination: remote, bytes: item.stat.size, seconds, md5,
       });
     }
-    if (config.acl_public) printer.print(`Public URL of the object is: ${objectUrl(ctx, target.bucket, target.key, config.public_url_use_https)}`);
   };
 }
 
@@ -86,17 +98,29 @@ export async function put(ctx: Context, args: string[]): Promise<number> {
   if (!destination) throw new ParameterError(`Destination must be S3Uri. Got: ${last}`);
   const base = formatS3Uri(destination);
   if (sources.length === 0) throw new ParameterError('Nothing to upload. Expecting a local file or directory.');
-  const { items, singleFile } = await fetchLocalList(sources, { recursive: config.recursive, followSymlinks: config.follow_symlinks }, printer);
+  const { items, excluded, singleFile } = await fetchLocalList(
+    sources,
+    { recursive: config.recursive, followSymlinks: config.follow_symlinks, filters: ctx.filters, filesFrom: ctx.filesFrom },
+    printer,
+  );
   if (items.length === 0) throw new ParameterError('Nothing to upload.');
   if (!base.endsWith('/') && !singleFile) {
     throw new ParameterError("Destination S3 URI must end with '/' (ie must refer to a directory on the remote side).");
   }
   const remotes = items.map((item) => (base.endsWith('/') ? base + item.name : base));
   if (config.dry_run) {
+    printExcluded(printer, excluded);
     items.forEach((item, i) => printer.print(`upload: '${item.path}' -> '${remotes[i]}'`, { type: 'upload', source: item.path, destination: remotes[i], dryRun: true }));
     printer.warning('Exiting now because of --dry-run');
     return EX_OK;
   }
-  await inOrder(items, ctx.parallel, (item, i) => uploadOne(ctx, item, remotes[i]!, `[${i + 1} of ${items.length}]`));
+  await inOrder(items, ctx.parallel, async (item, i) => {
+    const emit = await uploadOne(ctx, item, remotes[i]!, `[${i + 1} of ${items.length}]`);
+    return () => {
+      emit();
+      const target = parseS3Uri(remotes[i]!)!;
+      if (config.acl_public) printer.print(`Public URL of the object is: ${objectUrl(ctx, target.bucket, target.key, config.public_url_use_https)}`);
+    };
+  });
   return EX_OK;
 }

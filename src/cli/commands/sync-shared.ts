@@ -1,0 +1,35 @@
+// What the three directions of `sync` share: the dry-run's exclude lines,
+// the refusal to delete everything when no source was found, and the
+// closing "Done." line.
+
+import type { Context } from '../context.js';
+import { formatSpeed, type Printer } from '../output.js';
+
+/** "exclude: NAME" for what either side's filters dropped, sorted and once each (filedicts_to_keys). */
+export function printExcludedKeys(printer: Printer, ...lists: readonly (readonly { name: string }[])[]): void {
+  const names = [...new Set(lists.flatMap((list) => list.map((item) => item.name)))].sort();
+  for (const name of names) printer.print(`exclude: ${name}`, { type: 'exclude', name, dryRun: true });
+}
+
+/** --delete-removed, unless no source files were found (then only with --force). */
+export function mayDelete(ctx: Context, sourceCount: number, orphanCount: number): boolean {
+  if (!ctx.config.delete_removed) return false;
+  if (sourceCount === 0 && orphanCount > 0 && !ctx.config.force) {
+    ctx.printer.warning('delete: cowardly refusing to delete because no source files were found.  Use --force to override.');
+    return false;
+  }
+  return true;
+}
+
+/** Seconds since `started`, at least one, as s3cmd divides by. */
+export function elapsedSince(started: number): number {
+  return Math.max(1, (Date.now() - started) / 1000);
+}
+
+/** "Done. Uploaded N bytes in S seconds, R B/s.": printed when something moved, else only with -v. */
+export function printDone(printer: Printer, verb: 'Uploaded' | 'Downloaded', bytes: number, started: number, worked: boolean): void {
+  const seconds = elapsedSince(started);
+  const line = `Done. ${verb} ${bytes} bytes in ${seconds.toFixed(1)} seconds, ${formatSpeed(bytes / seconds)}.`;
+  if (worked) printer.print(line, { type: 'done', bytes, seconds });
+  else printer.info(line);
+}
