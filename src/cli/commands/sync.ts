@@ -1,14 +1,13 @@
 // `sync SOURCE... DESTINATION`: local → S3, S3 → local or S3 → S3, chosen
 // by which arguments are s3:// URIs (s3cmd's cmd_sync).
 
+import { SYNC_PARAM } from '../commands.js';
 import type { Context } from '../context.js';
 import { ParameterError } from '../failures.js';
 import { parseS3Uri } from '../s3uri.js';
 import { syncDown } from './sync-down.js';
 import { syncRemote } from './sync-remote.js';
 import { syncUp } from './sync-up.js';
-
-export const SYNC_PARAM = 'LOCAL_DIR s3://BUCKET[/PREFIX] or s3://BUCKET[/PREFIX] LOCAL_DIR or s3://BUCKET[/PREFIX] s3://BUCKET[/PREFIX]';
 
 export async function sync(ctx: Context, args: string[]): Promise<number> {
   if (args.length < 2) throw new ParameterError(`Too few parameters! Expected: ${SYNC_PARAM}`);
