@@ -56,7 +56,7 @@ export const MAX_BUCKET_NAME = 63;
 /** Aitta's own: largest XML request body read into memory (S3 caps DeleteObjects bodies near 2 MB too). */
 export const MAX_XML_BODY_BYTES = 2 * MiB;
 /** Aitta's own: objects up to this size are kept inline in the metadata store. */
-export const MAX_INLINE_OBJECT_BYTES = 64 * KiB;
+export const MAX_INLINE_OBJECT_BYTES = 256 * KiB;
 /** Aitta's own: how long an unreferenced blob is kept so that GETs in flight on it still complete. */
 export const BLOB_GRACE_MS = 15 * 60 * 1000;
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { MAX_INLINE_OBJECT_BYTES } from '../../src/limits.js';
 import { sdkClient } from '../helpers/sdk-client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -76,7 +77,7 @@ describe('crash during writes', () => {
       const body = Buffer.from(await got.Body!.transformToByteArray());
       assert.equal(body.length, object.Size, `${object.Key} has its listed size`);
       assert.ok(sent.get(object.Key!)!.has(md5(body)), `${object.Key} is one of the bodies sent, whole`);
-      if (body.length > 64 * 1024) blobBacked += 1;
+      if (body.length > MAX_INLINE_OBJECT_BYTES) blobBacked += 1;
     }
 
     // GC with no grace: orphans of the crash and temp files go; referenced blobs stay.
