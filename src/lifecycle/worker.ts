@@ -104,12 +104,14 @@ export class LifecycleWorker extends BackgroundJob<LifecycleCounts> {
       let after;
       for (;;) {
         const uploads = await this.meta.listUploadsByAge(bucket.name, rulePrefix(rule), initiatedBy, after, this.batchSize);
-        for (const upload of uploads) {
-          if (await this.meta.abortUpload(bucket.name, upload.key, upload.uploadId)) {
+        // One group commit for the whole batch.
+        await Promise.all(
+          uploads.map(async (upload) => {
+            if (!(await this.meta.abortUpload(bucket.name, upload.key, upload.uploadId))) return;
             aborted += 1;
             this.log(`aitta lifecycle: aborted upload ${upload.uploadId} of s3://${bucket.name}/${upload.key} (rule ${rule.id})`);
-          }
-        }
+          }),
+        );
         if (uploads.length < this.batchSize || this.stopping) break;
         const last = uploads[uploads.length - 1]!;
         after = { key: last.key, initiated: last.initiated.getTime(), uploadId: last.uploadId };
@@ -164,7 +166,7 @@ export class LifecycleWorker extends BackgroundJob<LifecycleCounts> {
       const outcomes = await Promise.all(
         batch.map(async (version) => {
           const ruleId = versionRemoval(config, version, progress.day, dayMs);
-          if (ruleId === undefined || !(await this.meta.deleteObject(bucket.name, version.key, version.versionId)).deleted) return 0;
+          if (ruleId === undefined || !(await this.meta.expireVersion(bucket.name, version.key, version.versionId)).deleted) return 0;
           this.log(`aitta lifecycle: removed version ${version.versionId} of s3://${bucket.name}/${version.key} (rule ${ruleId})`);
           return 1;
         }),

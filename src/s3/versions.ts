@@ -76,6 +76,7 @@ function markerHeaders(marker: DeleteMarker): Record<string, string> {
 
 /** The bucket (access checked) and the object version a request names: its versionId parameter, or the current one. */
 export async function requestedObject(ctx: RequestContext, bucketName: string, key: string): Promise<{ bucket: Bucket; object: ObjectRecord }> {
+  const versionId = requestedVersionId(ctx);
   const bucket = await requireBucket(ctx, bucketName);
-  return { bucket, object: await readableVersion(ctx, bucket, key, requestedVersionId(ctx)) };
+  return { bucket, object: await readableVersion(ctx, bucket, key, versionId) };
 }

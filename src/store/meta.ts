@@ -455,6 +455,12 @@ export interface MetaStore {
    */
   expireObject(bucket: string, key: string, lastModified: Date): Promise<DeleteOutcome>;
   /**
+   * Removal of a stored version by a lifecycle rule: as DeleteObject with a
+   * version id, but never of the current object (a version the worker read
+   * as noncurrent may have become current since).
+   */
+  expireVersion(bucket: string, key: string, versionId: string): Promise<DeleteOutcome>;
+  /**
    * Up to `limit` stored versions (noncurrent versions and delete markers) of
    * the bucket that became noncurrent (markers: were made) at or before `noncurrentBy`,
    * after `after`, in (noncurrentSince, key, versionId) order.

@@ -79,6 +79,20 @@ describe('SqliteMetaStore versioning', () => {
     await store.close();
   });
 
+  test('expireVersion (lifecycle) removes a noncurrent version but never the current one', async () => {
+    const store = await versionedStore();
+    const v1 = await store.putObject(withBody('k', 'one'));
+    const v2 = await store.putObject(withBody('k', 'two'));
+    // v2 was deleted by a user after the worker listed v1 as noncurrent: v1 became current again.
+    await store.deleteObject('bkt', 'k', v2);
+    assert.deepEqual(await store.expireVersion('bkt', 'k', v1), { deleted: false, versionId: v1, deleteMarker: false });
+    assert.equal(await bodyOf(store, 'k'), 'one');
+    const v3 = await store.putObject(withBody('k', 'three'));
+    assert.equal((await store.expireVersion('bkt', 'k', v1)).deleted, true);
+    assert.deepEqual((await store.listObjectVersions(everything)).versions.map(summary), [`k:${v3}:latest`]);
+    await store.close();
+  });
+
   test('suspended: puts and deletes replace the null version and keep the others', async () => {
     const store = await openStore();
     await store.putObject(withBody('k', 'before versioning'));

@@ -654,8 +654,8 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async getObjectVersion(bucket: string, key: string, versionId: string): Promise<ObjectRecord | DeleteMarker | undefined> {
-    const current = this.sql.getObject.get(bucket, key);
-    if (current !== undefined && current.version_id === versionId) return toObject(current);
+    // The current row's id first: its body is loaded only when it is the version asked for.
+    if (this.sql.getObjectData.get(bucket, key)?.version_id === versionId) return this.getObject(bucket, key);
     const version = this.versions.find(bucket, key, versionId);
     if (version === undefined) return undefined;
     if (version.delete_marker === 1) return toDeleteMarker(version);
@@ -670,10 +670,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   putObject(object: ObjectRecord): Promise<string> {
-    return this.write(() => {
-      if (this.sql.bucketExists.get(object.bucket) === undefined) throw errors.noSuchBucket(object.bucket);
-      return this.storeObject(object, Date.now());
-    });
+    return this.write(() => this.storeObject(object, Date.now()));
   }
 
   deleteObject(bucket: string, key: string, versionId?: string): Promise<DeleteOutcome> {
@@ -974,9 +971,16 @@ export class SqliteMetaStore implements MetaStore {
   private storeObject(object: ObjectRecord, now: number): string {
     const { bucket, key } = object;
     const state = this.sql.quotaState.get(bucket);
-    const versioning = state?.versioning ?? null;
-    const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
-    const replaced = versioning === null ? this.dropCurrentData(bucket, key) : this.makeRoomForVersion(bucket, key, versionId, now);
+    if (state === undefined) throw errors.noSuchBucket(bucket);
+    const versionId = state.versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
+    let replaced: Released | undefined;
+    if (state.versioning === null) {
+      // The insert below replaces the row; only its data goes here.
+      const current = this.sql.getObjectData.get(bucket, key);
+      replaced = current && this.dropData(bucket, key, current, false);
+    } else {
+      replaced = this.makeRoomForVersion(bucket, key, versionId, now);
+    }
     const addBytes = object.size - (replaced?.size ?? 0);
     const addObjects = 1 - (replaced?.objects ?? 0);
     const problem = quotaProblem(state, addBytes, addObjects);
@@ -1016,7 +1020,7 @@ export class SqliteMetaStore implements MetaStore {
       versionId,
       bodyId,
     );
-    if (state !== undefined) this.addUsage(bucket, state.project_id, addBytes, addObjects);
+    this.addUsage(bucket, state.project_id, addBytes, addObjects);
     if (replaced !== undefined) this.release(replaced.blobIds, now);
     return versionId;
   }
@@ -1032,7 +1036,7 @@ export class SqliteMetaStore implements MetaStore {
     if (current === undefined) {
       this.versions.markerBecomesNoncurrent(bucket, key, now);
     } else if (current.version_id === NULL_VERSION && versionId === NULL_VERSION) {
-      return this.dropCurrentData(bucket, key);
+      return this.dropCurrent(bucket, key, current);
     } else {
       this.versions.demoteCurrent(bucket, key, now);
     }
@@ -1049,9 +1053,9 @@ export class SqliteMetaStore implements MetaStore {
     if (state === undefined) return { deleted: false, deleteMarker: false };
     if (versionId !== undefined) return this.removeVersion(state.project_id, bucket, key, versionId, now);
     if (state.versioning === null) {
-      const released = this.dropCurrentData(bucket, key);
-      if (released === undefined) return { deleted: false, deleteMarker: false };
-      this.discard(released, bucket, state.project_id, now);
+      const current = this.sql.getObjectData.get(bucket, key);
+      if (current === undefined) return { deleted: false, deleteMarker: false };
+      this.discard(this.dropCurrent(bucket, key, current), bucket, state.project_id, now);
       return { deleted: true, deleteMarker: false };
     }
     // Versioned: a delete marker becomes the newest version (suspended: the null version).
@@ -1067,7 +1071,7 @@ export class SqliteMetaStore implements MetaStore {
     const current = this.sql.getObjectData.get(bucket, key);
     let deleteMarker = false;
     if (current !== undefined && current.version_id === versionId) {
-      this.discard(this.dropCurrentData(bucket, key)!, bucket, projectId, now);
+      this.discard(this.dropCurrent(bucket, key, current), bucket, projectId, now);
     } else {
       const version = this.versions.find(bucket, key, versionId);
       if (version === undefined) return { deleted: false, versionId, deleteMarker: false };
@@ -1092,10 +1096,8 @@ export class SqliteMetaStore implements MetaStore {
     this.sql.addProjectUsage.run(bytes, objects, projectId);
   }
 
-  /** Removes the current object's row, body and blob references; undefined if there is none. */
-  private dropCurrentData(bucket: string, key: string): Released | undefined {
-    const current = this.sql.getObjectData.get(bucket, key);
-    if (current === undefined) return undefined;
+  /** Removes the current object's row (as read by the caller), body and blob references. */
+  private dropCurrent(bucket: string, key: string, current: StoredData): Released {
     this.sql.deleteObject.run(bucket, key);
     return this.dropData(bucket, key, current, false);
   }
@@ -1158,6 +1160,16 @@ export class SqliteMetaStore implements MetaStore {
       const current = this.sql.getObjectData.get(bucket, key);
       if (current?.last_modified !== lastModified.getTime()) return { deleted: false, deleteMarker: false };
       return this.removeObject(bucket, key, undefined, Date.now());
+    });
+  }
+
+  expireVersion(bucket: string, key: string, versionId: string): Promise<DeleteOutcome> {
+    return this.write(() => {
+      const state = this.sql.quotaState.get(bucket);
+      if (state === undefined || this.sql.getObjectData.get(bucket, key)?.version_id === versionId) {
+        return { deleted: false, versionId, deleteMarker: false };
+      }
+      return this.removeVersion(state.project_id, bucket, key, versionId, Date.now());
     });
   }
 

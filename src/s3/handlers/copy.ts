@@ -14,6 +14,7 @@ import { parseObjectMetadata, quoteEtag } from '../object-headers.js';
 import { objectStream } from '../object-stream.js';
 import type { CopySource, Operation } from '../operation.js';
 import { parseCopySourceRange, type ByteRange } from '../range.js';
+import { actionOf } from '../actions.js';
 import { requireBucket } from '../require-bucket.js';
 import { checkedVersionId, newVersionHeader, readableVersion, versionHeader } from '../versions.js';
 import { document, el, isoDate } from '../xml.js';
@@ -26,9 +27,8 @@ type CopyOperation<T extends Operation['type']> = RequestContext<Extract<Operati
 
 /** The copy source's object, and the x-amz-copy-source-version-id the response names it by. */
 async function sourceObject(ctx: RequestContext, source: CopySource): Promise<{ object: ObjectRecord; headers: ResponseHeaders }> {
-  const action = source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion';
-  const bucket = await requireBucket(ctx, source.bucket, { action, key: source.key, versionId: source.versionId });
   const versionId = checkedVersionId(source.versionId, 'x-amz-copy-source');
+  const bucket = await requireBucket(ctx, source.bucket, { action: actionOf('GetObject', versionId), key: source.key, versionId });
   const object = await readableVersion(ctx, bucket, source.key, versionId, 'copy-source');
   checkCopySourceConditions(ctx.headers, object);
   const { 'x-amz-version-id': sourceVersion } = versionHeader(bucket, object.versionId);

@@ -9,6 +9,7 @@ import { xmlResponse, type RequestContext, type S3Response } from '../context.js
 import type { Operation } from '../operation.js';
 import type { Bucket, DeleteOutcome } from '../../store/meta.js';
 import { isVersionId } from '../../store/version-id.js';
+import { actionOf } from '../actions.js';
 import { authorizeOn } from '../require-bucket.js';
 import { children, document, el, parseXml, text } from '../xml.js';
 
@@ -20,9 +21,10 @@ function deletedXml(item: { key: string; versionId?: string }, outcome: DeleteOu
 }
 
 /** Whether the caller may delete this key; refusal is reported per key, not for the whole request. */
-async function mayDelete(ctx: RequestContext, bucket: Bucket, key: string): Promise<boolean> {
+async function mayDelete(ctx: RequestContext, bucket: Bucket, key: string, versionId: string | undefined): Promise<boolean> {
   try {
-    await authorizeOn(ctx, bucket, { key });
+    // A version named in the body is deleted as s3:DeleteObjectVersion, as DeleteObject?versionId= is.
+    await authorizeOn(ctx, bucket, { key, versionId, action: actionOf('DeleteObject', versionId) });
     return true;
   } catch (error) {
     if (error instanceof S3Error && error.code === 'AccessDenied') return false;
@@ -53,7 +55,7 @@ export async function deleteObjects(ctx: RequestContext<Extract<Operation, { typ
       results.push(`<Error>${el('Key', key)}${el('Code', 'KeyTooLongError')}${el('Message', 'Your key is too long')}</Error>`);
     } else if (versionId !== undefined && !isVersionId(versionId)) {
       results.push(`<Error>${el('Key', key)}${el('VersionId', versionId)}${el('Code', 'NoSuchVersion')}${el('Message', 'The specified version does not exist.')}</Error>`);
-    } else if (!(await mayDelete(ctx, found, key))) {
+    } else if (!(await mayDelete(ctx, found, key, versionId))) {
       results.push(`<Error>${el('Key', key)}${el('Code', 'AccessDenied')}${el('Message', 'Access Denied')}</Error>`);
     } else {
       deletable.push({ key, versionId });

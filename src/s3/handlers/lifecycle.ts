@@ -86,8 +86,3 @@ export function abortHeaders(ctx: RequestContext, bucket: Bucket, upload: Pick<U
   return due ? { 'x-amz-abort-date': due.at.toUTCString(), 'x-amz-abort-rule-id': headerRuleId(due.ruleId) } : {};
 }
 
-/** The same, for a handler that has not loaded the bucket. */
-export async function objectExpirationHeaders(ctx: RequestContext, object: ObjectRecord): Promise<ResponseHeaders> {
-  const bucket = await ctx.services.meta.getBucket(object.bucket);
-  return bucket ? expirationHeaders(ctx, bucket, object) : {};
-}

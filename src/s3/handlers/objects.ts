@@ -15,7 +15,7 @@ import type { Operation } from '../operation.js';
 import { parseRange, type ByteRange } from '../range.js';
 import { requireBucket } from '../require-bucket.js';
 import { newVersionHeader, requestedObject, requestedVersionId, versionHeader } from '../versions.js';
-import { expirationHeaders, objectExpirationHeaders } from './lifecycle.js';
+import { expirationHeaders } from './lifecycle.js';
 
 type ObjectOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -174,7 +174,7 @@ export async function getObject(ctx: ObjectOperation<'GetObject'>): Promise<S3Re
   const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
   const plan = planRead(ctx, bucket, object);
   await addUploader(ctx, object, plan.headers);
-  Object.assign(plan.headers, await objectExpirationHeaders(ctx, object));
+  Object.assign(plan.headers, expirationHeaders(ctx, bucket, object));
   if (plan.status === 304) return emptyResponse(304, plan.headers);
   return { status: plan.status, headers: plan.headers, body: objectBody(ctx.services.blobs, object, plan.range) };
 }
@@ -183,7 +183,7 @@ export async function headObject(ctx: ObjectOperation<'HeadObject'>): Promise<S3
   const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
   const plan = planRead(ctx, bucket, object);
   await addUploader(ctx, object, plan.headers);
-  Object.assign(plan.headers, await objectExpirationHeaders(ctx, object));
+  Object.assign(plan.headers, expirationHeaders(ctx, bucket, object));
   return emptyResponse(plan.status, plan.headers);
 }
 
