@@ -6,7 +6,6 @@
 //
 //   npm run bench:clients -- [--large-gib N] [--files N] [--file-kib N]
 
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -15,7 +14,7 @@ import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { saveReport } from "./report.js";
-import { AITTA_MAIN, CREDENTIALS, killAll, killAllSync, startServer } from "./servers.js";
+import { AITTA_MAIN, CREDENTIALS, killAll, killAllSync, spawnTracked, startServer } from "./servers.js";
 
 type Tool = "aitta" | "s3cmd" | "aws";
 const TOOLS: readonly Tool[] = ["aitta", "s3cmd", "aws"];
@@ -39,17 +38,15 @@ function command(tool: Tool, setup: Setup, args: { aitta: string[]; aws: string[
   }
 }
 
-/** Runs the step and returns its wall time in seconds; a failure stops the bench. */
+/** Runs the step (tracked, so a hung tool is killed on the way out) and returns its wall time in seconds; a failure stops the bench. */
 function timed([cmd, args, env]: [string, string[], NodeJS.ProcessEnv]): Promise<number> {
   const started = performance.now();
+  const { child, tail } = spawnTracked(cmd, args, env);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
     child.on("exit", (code) => {
       if (code === 0) resolve((performance.now() - started) / 1000);
-      else reject(new Error(`${cmd} ${args.join(" ")} exited ${code}: ${stderr.slice(-2000)}`));
+      else reject(new Error(`${cmd} ${args.join(" ")} exited ${code}: ${tail()}`));
     });
   });
 }

@@ -70,7 +70,7 @@ async function listUnder(client: S3Client, printer: Printer, uri: S3Uri, recursi
 
 export interface RemoteListOptions {
   recursive: boolean;
-  /** HEAD each named object for size and MD5 (get needs them). */
+  /** HEAD named objects, and multipart ones for their whole-file MD5 (get and sync need them). */
   requireAttribs: boolean;
   filters: Filters;
 }
@@ -83,6 +83,7 @@ export interface RemoteList {
 
 export async function fetchRemoteList(client: S3Client, printer: Printer, args: readonly string[], options: RemoteListOptions): Promise<RemoteList> {
   const list = new Map<string, RemoteItem>();
+  const headed = new Set<RemoteItem>();
   for (const arg of args) {
     const uri = parseS3Uri(arg);
     if (!uri) throw new ParameterError(`Expecting S3 URI instead of '${arg}'`);
@@ -106,6 +107,7 @@ export async function fetchRemoteList(client: S3Client, printer: Printer, args: 
     if (options.requireAttribs) {
       try {
         Object.assign(item, await remoteAttribs(client, uri.bucket, uri.key));
+        headed.add(item);
       } catch (error) {
         if (error instanceof S3ServiceError && error.code === 'NoSuchKey') throw new ParameterError(`Source object '${uriText}' does not exist.`);
         throw error;
@@ -114,13 +116,16 @@ export async function fetchRemoteList(client: S3Client, printer: Printer, args: 
     list.set(name, item);
   }
   const items = [...list.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  await Promise.all(
-    items
-      .filter((item) => item.md5?.includes('-'))
-      .map(async (item) => {
-        item.md5 = (await remoteAttribs(client, item.bucket, item.key)).md5;
-      }),
-  );
+  if (options.requireAttribs) {
+    // A listed multipart ETag is no MD5: its HEAD (s3cmd-attrs) has the file's. Named objects were HEADed above.
+    await Promise.all(
+      items
+        .filter((item) => item.md5?.includes('-') && !headed.has(item))
+        .map(async (item) => {
+          item.md5 = (await remoteAttribs(client, item.bucket, item.key)).md5;
+        }),
+    );
+  }
   const { kept, excluded } = options.filters.split(items);
   return { items: kept, excluded };
 }

@@ -11,15 +11,13 @@ import path from 'node:path';
 import type { Context } from '../context.js';
 import { EX_DATAERR, EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
-import { fileMd5 } from '../file-md5.js';
-import { fetchLocalList, joinPath, type LocalItem } from '../local-list.js';
+import { fetchLocalList, joinPath } from '../local-list.js';
 import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
 import { compareFilelists } from '../sync-compare.js';
 import { downloadOne } from './get.js';
-import { mayDelete, printDone, printExcludedKeys } from './sync-shared.js';
+import { mayDelete, printDone, printExcludedKeys, withMd5s, type LocalEntry } from './sync-shared.js';
 
-type LocalEntry = LocalItem & { size: number; md5?: string };
 
 async function isDirectory(file: string): Promise<boolean> {
   return (await stat(file).catch(() => undefined))?.isDirectory() ?? false;
@@ -67,13 +65,7 @@ export async function syncDown(ctx: Context, args: string[]): Promise<number> {
     sources.map((source) => (source.endsWith('/') ? (destination.endsWith('/') ? destination : destination + '/') : joinPath(destination, source.slice(source.lastIndexOf('/') + 1)))),
   );
   const local = await fetchLocalList([...localBases], { recursive: true, followSymlinks: config.follow_symlinks, filters }, printer);
-  const localEntries: LocalEntry[] = local.items.map((item) => ({ ...item, size: item.stat.size }));
-  if (config.check_md5) {
-    await inOrder(localEntries, ctx.parallel, async (entry) => {
-      entry.md5 = await fileMd5(entry.path);
-      return () => undefined;
-    });
-  }
+  const localEntries = await withMd5s(ctx, local.items);
   printer.info(`Found ${remote.items.length} remote files, ${localEntries.length} local files`);
   const plan = compareFilelists(
     { entries: remote.items, remote: true },

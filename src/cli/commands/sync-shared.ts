@@ -3,6 +3,9 @@
 // closing "Done." line.
 
 import type { Context } from '../context.js';
+import { fileMd5 } from '../file-md5.js';
+import type { LocalItem } from '../local-list.js';
+import { inOrder } from '../parallel.js';
 import { formatSpeed, type Printer } from '../output.js';
 
 /** "exclude: NAME" for what either side's filters dropped, sorted and once each (filedicts_to_keys). */
@@ -32,4 +35,19 @@ export function printDone(printer: Printer, verb: 'Uploaded' | 'Downloaded', byt
   const line = `Done. ${verb} ${bytes} bytes in ${seconds.toFixed(1)} seconds, ${formatSpeed(bytes / seconds)}.`;
   if (worked) printer.print(line, { type: 'done', bytes, seconds });
   else printer.info(line);
+}
+
+/** A local file as sync compares it: its size, and its MD5 unless --no-check-md5. */
+export type LocalEntry = LocalItem & { size: number; md5?: string };
+
+/** The local files with their MD5s, hashed in parallel. */
+export async function withMd5s(ctx: Context, items: readonly LocalItem[]): Promise<LocalEntry[]> {
+  const entries: LocalEntry[] = items.map((item) => ({ ...item, size: item.stat.size }));
+  if (ctx.config.check_md5) {
+    await inOrder(entries, ctx.parallel, async (entry) => {
+      entry.md5 = await fileMd5(entry.path);
+      return () => undefined;
+    });
+  }
+  return entries;
 }

@@ -10,8 +10,7 @@ import { buildAttrs, ATTRS_HEADER } from '../attrs.js';
 import type { Context } from '../context.js';
 import { EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
-import { fileMd5 } from '../file-md5.js';
-import { fetchLocalList, joinPath, type LocalItem } from '../local-list.js';
+import { fetchLocalList, joinPath } from '../local-list.js';
 import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
 import { formatS3Uri, parseS3Uri } from '../s3uri.js';
@@ -19,20 +18,8 @@ import { compareFilelists, type CopyPair } from '../sync-compare.js';
 import { batchDeleteList } from './batch-delete.js';
 import { copyOne } from './copy.js';
 import { contentType, uploadOne } from './put.js';
-import { mayDelete, printDone, printExcludedKeys } from './sync-shared.js';
+import { mayDelete, printDone, printExcludedKeys, withMd5s, type LocalEntry } from './sync-shared.js';
 
-type LocalEntry = LocalItem & { size: number; md5?: string };
-
-async function withMd5s(ctx: Context, items: readonly LocalItem[]): Promise<LocalEntry[]> {
-  const entries: LocalEntry[] = items.map((item) => ({ ...item, size: item.stat.size }));
-  if (ctx.config.check_md5) {
-    await inOrder(entries, ctx.parallel, async (entry) => {
-      entry.md5 = await fileMd5(entry.path);
-      return () => undefined;
-    });
-  }
-  return entries;
-}
 
 /** remote_copy with metadata_update: the copy gets the local file's attributes and type. */
 async function copyWithin(ctx: Context, base: string, pairs: readonly CopyPair<LocalEntry>[]): Promise<{ bytes: number; failed: LocalEntry[] }> {
