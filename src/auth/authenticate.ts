@@ -29,7 +29,8 @@ import { chunkedPayload, type ChunkedMode } from './chunked.js';
 import { plainPayload } from './payload.js';
 import { verifySigV2Header, verifySigV2Query } from './sigv2.js';
 import { header } from './checks.js';
-import { SIGV4_ALGORITHM, UNSIGNED_PAYLOAD, verifySigV4Header, verifySigV4Query, type SigV4Context } from './sigv4.js';
+import { SIGV4_ALGORITHM, UNSIGNED_PAYLOAD } from './signing.js';
+import { verifySigV4Header, verifySigV4Query, type SigV4Context } from './sigv4.js';
 
 /** What the router found out about the request target before auth runs. */
 export interface RequestTarget {

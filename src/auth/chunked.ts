@@ -17,7 +17,8 @@ import { S3Error, errors } from '../errors.js';
 import type { Payload } from './authenticate.js';
 import { pipeBody } from './payload.js';
 import { signaturesEqual } from './checks.js';
-import { EMPTY_SHA256, SIGV4_ALGORITHM, hmacHex, sha256Hex, type SigV4Context } from './sigv4.js';
+import { SIGV4_ALGORITHM, hmacHex, sha256Hex } from './signing.js';
+import { EMPTY_SHA256, type SigV4Context } from './sigv4.js';
 
 export type ChunkedMode = 'signed' | 'signed-trailer' | 'unsigned-trailer';
 

@@ -4,49 +4,20 @@
 // Method, Content-MD5, Content-Type, Date (or Expires), the x-amz-* headers
 // and the resource as the client sent it.
 
-import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { S3Error, errors } from '../errors.js';
 import type { Credential } from '../store/meta.js';
 import type { AuthOptions, RequestTarget } from './authenticate.js';
 import { activeCredential, checkClockSkew, header, missingDate, signaturesEqual } from './checks.js';
+import { SIGV2_SUB_RESOURCES, signStringV2 } from './signing.js';
 import { percentDecode, rawQueryParams, uriEncode } from './uri-encode.js';
 
-// The query parameters S3 includes in the CanonicalizedResource ("Constructing
-// the CanonicalizedResource element", plus the later sub-resources S3 signs).
-const SUB_RESOURCES = new Set([
-  'acl',
-  'cors',
-  'delete',
-  'lifecycle',
-  'location',
-  'logging',
-  'notification',
-  'partNumber',
-  'policy',
-  'requestPayment',
-  'restore',
-  'tagging',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versionId',
-  'versioning',
-  'versions',
-  'website',
-  'response-content-type',
-  'response-content-language',
-  'response-expires',
-  'response-cache-control',
-  'response-content-disposition',
-  'response-content-encoding',
-]);
 
 const AMZ_DATE = /^\d{8}T\d{6}Z$/;
 
 /** The sub-resource part of the CanonicalizedResource: "?acl&versionId=3", or ''. */
 function subResources(url: string): string {
-  const params = rawQueryParams(url).filter((p) => SUB_RESOURCES.has(p.name));
+  const params = rawQueryParams(url).filter((p) => SIGV2_SUB_RESOURCES.has(p.name));
   if (params.length === 0) return '';
   params.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // Values are signed decoded; an empty value is signed as the bare name.
@@ -84,10 +55,6 @@ function canonicalizedAmzHeaders(req: IncomingMessage, withoutAmzDate: boolean):
   return out;
 }
 
-function signV2(secret: string, stringToSign: string): string {
-  return createHmac('sha1', secret).update(stringToSign, 'utf8').digest('base64');
-}
-
 /**
  * `dateLine` undefined means a request with x-amz-date: by the rules its Date
  * line is empty and x-amz-date is signed among the x-amz-* headers, but the
@@ -110,7 +77,7 @@ function verify(
   for (const head of heads) {
     for (const resource of canonicalizedResources(target, req.url ?? '')) {
       const stringToSign = head + resource;
-      if (signaturesEqual(signV2(credential.secretAccessKey, stringToSign), provided)) return;
+      if (signaturesEqual(signStringV2(credential.secretAccessKey, stringToSign), provided)) return;
       first ??= stringToSign;
     }
   }

@@ -4,18 +4,16 @@
 // region) and compares signatures. The payload itself is checked later, by
 // payload.ts (x-amz-content-sha256) or chunked.ts (aws-chunked).
 
-import { createHash, createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { S3Error, errors } from '../errors.js';
 import { MAX_CLOCK_SKEW_MS, MAX_PRESIGN_V4_SECONDS } from '../limits.js';
 import type { Credential } from '../store/meta.js';
 import type { AuthOptions, RequestTarget } from './authenticate.js';
 import { activeCredential, checkClockSkew, header, missingDate, signaturesEqual } from './checks.js';
+import { SIGV4_ALGORITHM, UNSIGNED_PAYLOAD, hmacHex, sha256Hex, signingKey } from './signing.js';
 import { percentDecode, rawQueryParams, uriEncode, type RawParam } from './uri-encode.js';
 
-export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 /** What a verified SigV4 request passes on to the payload checks. */
 export interface SigV4Context {
@@ -44,37 +42,6 @@ const ECDSA_CONTENT_SHA256 = new Set([
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
-// ---------------------------------------------------------------------------
-// Signing keys
-
-// Bounded so that a flood of made-up dates or regions cannot grow memory;
-// Map keeps insertion order, so the oldest entry is evicted first.
-const SIGNING_KEY_CACHE_ENTRIES = 4096;
-const signingKeys = new Map<string, { secret: string; key: Buffer }>();
-
-function hmac(key: Buffer | string, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
-}
-
-/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request"). */
-export function signingKey(credential: Credential, date: string, region: string, service: string): Buffer {
-  const id = `${credential.accessKeyId}\n${date}\n${region}\n${service}`;
-  const cached = signingKeys.get(id);
-  // The secret is compared so that a re-issued key id never reuses a stale key.
-  if (cached !== undefined && cached.secret === credential.secretAccessKey) return cached.key;
-  const key = hmac(hmac(hmac(hmac('AWS4' + credential.secretAccessKey, date), region), service), 'aws4_request');
-  if (signingKeys.size >= SIGNING_KEY_CACHE_ENTRIES) signingKeys.delete(signingKeys.keys().next().value!);
-  signingKeys.set(id, { secret: credential.secretAccessKey, key });
-  return key;
-}
-
-export function hmacHex(key: Buffer, data: string): string {
-  return createHmac('sha256', key).update(data).digest('hex');
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 // ---------------------------------------------------------------------------
 // Dates and credential scopes
@@ -227,7 +194,7 @@ function verifySignature(check: SignatureCheck): SigV4Context {
   checkContentSha256(check.contentSha256);
   const signedHeaders = check.signedHeaders.split(';');
   checkAllSigned(req, new Set(signedHeaders));
-  const key = signingKey(check.credential, scope.date, scope.region, scope.service);
+  const key = signingKey(check.credential.secretAccessKey, scope.date, scope.region, scope.service);
   const scopeText = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
   const headerBlock = canonicalHeaders(req, signedHeaders) + '\n' + check.signedHeaders + '\n' + check.contentSha256;
   let params = rawQueryParams(req.url ?? '');

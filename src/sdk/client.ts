@@ -12,7 +12,8 @@ import { hostFor, pathFor, type Endpoint } from './addressing.js';
 import { S3NetworkError, S3ServiceError } from './errors.js';
 import * as parse from './results.js';
 import { canonicalizedResource, presignV2Query, signV2 } from './sigv2.js';
-import { canonicalQuery, presignV4Query, sha256Hex, signV4, UNSIGNED_PAYLOAD, type Credentials } from './sigv4.js';
+import { sha256Hex, UNSIGNED_PAYLOAD } from '../auth/signing.js';
+import { canonicalQuery, presignV4Query, signV4, type Credentials } from './sigv4.js';
 import { Transport } from './transport.js';
 import { escapeXml } from './xml.js';
 

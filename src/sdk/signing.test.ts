@@ -8,7 +8,8 @@ import { authenticate } from '../auth/authenticate.js';
 import { authOptions, EXAMPLE_ACCESS_KEY, EXAMPLE_SECRET, fakeRequest, targetFor } from '../auth/testing.js';
 import { hostFor, pathFor, type Endpoint } from './addressing.js';
 import { canonicalizedResource, presignV2Query, signV2 } from './sigv2.js';
-import { canonicalQuery, presignV4Query, sha256Hex, signV4, UNSIGNED_PAYLOAD } from './sigv4.js';
+import { sha256Hex, UNSIGNED_PAYLOAD } from '../auth/signing.js';
+import { canonicalQuery, presignV4Query, signV4 } from './sigv4.js';
 
 const credentials = { accessKey: EXAMPLE_ACCESS_KEY, secretKey: EXAMPLE_SECRET };
 const EXAMPLE_TIME = new Date('2013-05-24T00:00:00Z');

@@ -3,28 +3,14 @@
 // Content-Type, Date, the x-amz-* headers and /bucket/key plus the signed
 // sub-resources.
 
-import { createHmac } from 'node:crypto';
+import { SIGV2_SUB_RESOURCES, signStringV2 } from '../auth/signing.js';
 import { uriEncode } from '../auth/uri-encode.js';
 import type { Credentials } from './sigv4.js';
-
-// The sub-resources that enter the CanonicalizedResource (s3cmd's list, which
-// is AWS's plus delete, cors and restore).
-const SUB_RESOURCES = new Set([
-  'acl', 'cors', 'delete', 'lifecycle', 'location', 'logging', 'notification', 'partNumber', 'policy',
-  'requestPayment', 'restore', 'tagging', 'torrent', 'uploadId', 'uploads', 'versionId', 'versioning',
-  'versions', 'website',
-  'response-content-type', 'response-content-language', 'response-expires', 'response-cache-control',
-  'response-content-disposition', 'response-content-encoding',
-]);
-
-export function signStringV2(secretKey: string, stringToSign: string): string {
-  return createHmac('sha1', secretKey).update(stringToSign, 'utf8').digest('base64');
-}
 
 /** `/bucket/key?acl&uploadId=...`: the resource, path-style whatever the addressing. */
 export function canonicalizedResource(bucket: string | undefined, key: string | undefined, query: Readonly<Record<string, string>>): string {
   let resource = bucket ? `/${bucket}/${key !== undefined ? uriEncode(key, true) : ''}` : '/';
-  const subs = Object.keys(query).filter((name) => SUB_RESOURCES.has(name)).sort();
+  const subs = Object.keys(query).filter((name) => SIGV2_SUB_RESOURCES.has(name)).sort();
   if (subs.length > 0) resource += '?' + subs.map((name) => (query[name] ? `${name}=${query[name]}` : name)).join('&');
   return resource;
 }

@@ -2,11 +2,8 @@
 // Authorization header (payload hash signed, or UNSIGNED-PAYLOAD for streamed
 // bodies) and presigned query URLs.
 
-import { createHash, createHmac } from 'node:crypto';
+import { SIGV4_ALGORITHM, UNSIGNED_PAYLOAD, hmacHex, sha256Hex, signingKey } from '../auth/signing.js';
 import { uriEncode } from '../auth/uri-encode.js';
-
-export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
-export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 export interface Credentials {
   accessKey: string;
@@ -28,29 +25,9 @@ export interface RequestToSign {
   headers: Record<string, string>;
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function hmac(key: Buffer | string, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
-}
-
 /** yyyyMMdd'T'HHmmss'Z' */
 export function amzDate(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-const signingKeys = new Map<string, Buffer>();
-
-function signingKey(secretKey: string, date: string, region: string): Buffer {
-  const id = `${secretKey}\n${date}\n${region}`;
-  let key = signingKeys.get(id);
-  if (key === undefined) {
-    key = hmac(hmac(hmac(hmac('AWS4' + secretKey, date), region), 's3'), 'aws4_request');
-    signingKeys.set(id, key);
-  }
-  return key;
 }
 
 /** The canonical query string: names and values encoded, sorted by encoded name. */
@@ -76,7 +53,7 @@ function signature(request: RequestToSign, credentials: Credentials, region: str
   ].join('\n');
   const scope = `${time.slice(0, 8)}/${region}/s3/aws4_request`;
   const stringToSign = [SIGV4_ALGORITHM, time, scope, sha256Hex(canonicalRequest)].join('\n');
-  const sig = createHmac('sha256', signingKey(credentials.secretKey, time.slice(0, 8), region)).update(stringToSign).digest('hex');
+  const sig = hmacHex(signingKey(credentials.secretKey, time.slice(0, 8), region, 's3'), stringToSign);
   return { scope, signedHeaders, signature: sig };
 }
 

@@ -1,6 +1,6 @@
 // `sign STRING-TO-SIGN`: the V2 signature of a string with the secret key.
 
-import { signStringV2 } from '../../sdk/sigv2.js';
+import { signStringV2 } from '../../auth/signing.js';
 import type { Context } from '../context.js';
 import { EX_OK } from '../exit-codes.js';
 
