@@ -9,6 +9,7 @@
 import { errors } from '../errors.js';
 import type { Bucket, Credential, Grant, MetaStore, Permission } from '../store/meta.js';
 import { evaluatePolicy, type ContextValue, type RequestPrincipal } from './policy-eval.js';
+import { ReadCache } from '../read-cache.js';
 import { parsePolicy, type Policy } from './policy.js';
 
 /** The caller must be signed in (ListBuckets). */
@@ -43,20 +44,13 @@ function isReadAction(action: string): boolean {
   return action.startsWith('s3:Get') || action.startsWith('s3:List');
 }
 
-/** Parsed policies by bucket and text, so a policy is compiled once, not per request. */
-const compiled = new Map<string, Policy>();
-const MAX_COMPILED = 1024;
+/** Policies parsed once per bucket and text, not per request. */
+const policies = new ReadCache<Policy>();
 
-function policyOf(bucket: Bucket): Policy | undefined {
-  if (bucket.policy === undefined) return undefined;
-  const cacheKey = `${bucket.name}\n${bucket.policy}`;
-  let policy = compiled.get(cacheKey);
-  if (!policy) {
-    policy = parsePolicy(bucket.policy, bucket.name);
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
-    compiled.set(cacheKey, policy);
-  }
-  return policy;
+/** The bucket's policy, parsed (undefined: it has none). */
+export function bucketPolicy(bucket: Bucket): Readonly<Policy> | undefined {
+  const text = bucket.policy;
+  return text === undefined ? undefined : policies.get(`${bucket.name}\n${text}`, () => parsePolicy(text, bucket.name));
 }
 
 async function principalOf(meta: MetaStore, credential: Credential | undefined): Promise<RequestPrincipal | undefined> {
@@ -116,7 +110,7 @@ async function aclAllows(meta: MetaStore, request: AccessRequest): Promise<boole
 export async function authorize(meta: MetaStore, request: AccessRequest): Promise<void> {
   const { credential, bucket, action } = request;
   const owner = credential !== undefined && credential.projectId === bucket.projectId;
-  const policy = policyOf(bucket);
+  const policy = bucketPolicy(bucket);
   if (policy && !(owner && POLICY_ACTIONS.has(action))) {
     const resource = `arn:aws:s3:::${bucket.name}${request.key === undefined ? '' : `/${request.key}`}`;
     const decision = evaluatePolicy(policy, {

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { S3Error, errors } from '../errors.js';
 import { MAX_LIFECYCLE_OBJECT_SIZE, MAX_LIFECYCLE_RULES, MAX_LIFECYCLE_RULE_ID_CHARS, MAX_OBJECT_TAGS } from '../limits.js';
+import { ReadCache } from '../read-cache.js';
 import { children, parseXml, text, type XmlNode } from '../s3/xml.js';
 
 export interface LifecycleTag {
@@ -273,6 +274,9 @@ export function storedLifecycle(config: LifecycleConfiguration): string {
   return JSON.stringify(config);
 }
 
-export function parseStoredLifecycle(stored: string): LifecycleConfiguration {
-  return JSON.parse(stored) as LifecycleConfiguration;
+const storedConfigurations = new ReadCache<LifecycleConfiguration>();
+
+/** A bucket's stored configuration, parsed once per text (it is read on every PUT, GET and HEAD in the bucket). */
+export function parseStoredLifecycle(stored: string): Readonly<LifecycleConfiguration> {
+  return storedConfigurations.get(stored, () => JSON.parse(stored) as LifecycleConfiguration)!;
 }

@@ -6,6 +6,7 @@
 
 import { S3Error, errors } from '../errors.js';
 import { MAX_CORS_RULE_ID_CHARS, MAX_CORS_RULES } from '../limits.js';
+import { ReadCache } from '../read-cache.js';
 import type { ResponseHeaders } from './context.js';
 import { children, document, el, parseXml, texts, type XmlNode } from './xml.js';
 
@@ -113,8 +114,11 @@ export function corsToStored(rules: readonly CorsRule[]): string {
   return JSON.stringify(rules);
 }
 
-export function corsFromStored(stored: string): CorsRule[] {
-  return JSON.parse(stored) as CorsRule[];
+const storedRules = new ReadCache<CorsRule[]>();
+
+/** A bucket's stored rules, parsed once per text (they are read on every request with an Origin). */
+export function corsFromStored(stored: string): readonly CorsRule[] {
+  return storedRules.get(stored, () => JSON.parse(stored) as CorsRule[])!;
 }
 
 export function isCorsMethod(method: string): boolean {

@@ -51,7 +51,7 @@ import {
   type UploadRow,
   type UserRow,
 } from './sqlite-rows.js';
-import { ReadCache } from './read-cache.js';
+import { ReadCache } from '../read-cache.js';
 import { migrate } from './sqlite-schema.js';
 import { VersionTable, type VersionListRow } from './sqlite-versions.js';
 import { newVersionId } from './version-id.js';

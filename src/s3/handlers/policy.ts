@@ -2,6 +2,7 @@
 // policy is validated in full (access/policy.ts) before it is stored; it is
 // stored as sent and evaluated on every request to the bucket.
 
+import { bucketPolicy } from '../../access/authorize.js';
 import { parsePolicy } from '../../access/policy.js';
 import { S3Error, errors } from '../../errors.js';
 import { MAX_BUCKET_POLICY_BYTES } from '../../limits.js';
@@ -50,7 +51,7 @@ export async function deleteBucketPolicy(ctx: PolicyOperation<'DeleteBucketPolic
 export async function getBucketPolicyStatus(ctx: PolicyOperation<'GetBucketPolicyStatus'>): Promise<S3Response> {
   const found = await requireBucket(ctx, ctx.op.bucket);
   if (found.policy === undefined) throw noSuchBucketPolicy(ctx.op.bucket);
-  const policy = parsePolicy(found.policy, found.name);
+  const policy = bucketPolicy(found)!;
   const isPublic = policy.statements.some(
     (s) => s.effect === 'Allow' && !s.principal.negated && s.principal.set.everyone && s.conditions.length === 0,
   );

@@ -1,8 +1,9 @@
-// A read-through cache for rows read on nearly every request and rarely
-// written (buckets, credentials, users). The server process is the
-// database's only writer (it holds it exclusively), so the store clears a
-// cache in the very transaction that changes what it holds, and a cached
-// value is never stale. Values are frozen: callers share them.
+// A read-through cache for what nearly every request needs and little
+// changes: store rows (buckets, credentials, users, memberships), which the
+// store clears in the very transaction that changes them (the server is the
+// database's only writer), and stored configurations parsed once per distinct
+// text (bucket policies, lifecycle rules, CORS rules), which need no clearing.
+// Values are frozen: callers share them.
 
 /** Entries kept before the cache starts over (misses are cached too, so names never seen cannot grow it without bound). */
 const MAX_ENTRIES = 10_000;
