@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { createChecksum, requestChecksum } from '../checksums.js';
 import { errors } from '../errors.js';
-import { header, type RequestContext } from './context.js';
-import { checksumMismatch, expectedChecksum } from './ingest.js';
+import type { RequestContext } from './context.js';
+import { checksumMismatch, contentMd5, expectedChecksum } from './ingest.js';
 import { readSmallBody } from './xml.js';
 
 /** Reads the whole body (at most `maxBytes`) and checks it against its Content-MD5 or checksum. */
@@ -18,14 +18,12 @@ export async function readVerifiedBody(ctx: RequestContext, maxBytes: number): P
 }
 
 function verifyBodyIntegrity(ctx: RequestContext, body: Buffer): void {
-  const contentMd5 = header(ctx.headers, 'content-md5');
+  const md5 = contentMd5(ctx);
   const checksum = requestChecksum(ctx.headers);
-  if (contentMd5 === undefined && checksum === undefined) {
+  if (md5 === undefined && checksum === undefined) {
     throw errors.invalidRequest('Missing required header for this request: Content-MD5');
   }
-  if (contentMd5 !== undefined && createHash('md5').update(body).digest('base64') !== contentMd5.trim()) {
-    throw errors.badDigest();
-  }
+  if (md5 !== undefined && !createHash('md5').update(body).digest().equals(md5)) throw errors.badDigest();
   if (checksum) {
     const actual = createChecksum(checksum.algorithm);
     actual.update(body);

@@ -37,7 +37,8 @@ export function expectedChecksum(ctx: RequestContext, requested: RequestChecksum
   return value.trim();
 }
 
-function contentMd5(ctx: RequestContext): Buffer | undefined {
+/** The request's Content-MD5, decoded; InvalidDigest when it is not one. */
+export function contentMd5(ctx: RequestContext): Buffer | undefined {
   const value = header(ctx.headers, 'content-md5');
   if (value === undefined) return undefined;
   const digest = Buffer.from(value, 'base64');
