@@ -11,7 +11,7 @@ import { MAX_LIFECYCLE_OBJECT_SIZE, MAX_LIFECYCLE_RULES, MAX_LIFECYCLE_RULE_ID_C
 import { ReadCache } from '../read-cache.js';
 import { children, parseXml, text, type XmlNode } from '../s3/xml.js';
 
-export interface LifecycleTag {
+interface LifecycleTag {
   key: string;
   value: string;
 }

@@ -19,7 +19,7 @@ export interface LifecycleSubject {
 }
 
 /** When an action falls due and the rule that sets it. */
-export interface Due {
+interface Due {
   at: Date;
   ruleId: string;
 }
@@ -43,7 +43,7 @@ export function createdBy(now: number, days: number, dayMs: number): number {
 }
 
 /** Whether the rule's prefix or filter selects the subject (its status aside). */
-export function selects(rule: LifecycleRule, subject: LifecycleSubject): boolean {
+function selects(rule: LifecycleRule, subject: LifecycleSubject): boolean {
   if (rule.prefix !== undefined) return subject.key.startsWith(rule.prefix);
   const filter = rule.filter!;
   if (filter.prefix !== undefined && !subject.key.startsWith(filter.prefix)) return false;
@@ -114,7 +114,7 @@ export function expirableCreatedBy(config: LifecycleConfiguration, now: number, 
 }
 
 /** What the rules read of a stored version (store/meta.ts NoncurrentVersion). */
-export interface VersionSubject extends LifecycleSubject {
+interface VersionSubject extends LifecycleSubject {
   deleteMarker: boolean;
   noncurrentSince: Date;
   newerNoncurrent: number;

@@ -32,7 +32,7 @@ export interface VersionListRow {
 }
 
 /** A stored version as the lifecycle worker sees it. */
-export interface NoncurrentRow {
+interface NoncurrentRow {
   key: string;
   version_id: string;
   size: number;

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { compositeChecksum, fullObjectChecksum } from '../../checksums.js';
 import { S3Error, errors } from '../../errors.js';
-import { MAX_PART_BYTES, MAX_PART_NUMBER, MAX_XML_BODY_BYTES, MIN_PART_BYTES } from '../../limits.js';
+import { MAX_OBJECT_BYTES, MAX_PART_BYTES, MAX_PART_NUMBER, MAX_XML_BODY_BYTES, MIN_PART_BYTES } from '../../limits.js';
 import type { ObjectChecksum, ObjectRecord, StoredPart, UploadRecord } from '../../store/meta.js';
 import { emptyResponse, header, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
 import { algorithmHeader, discard, ingestBody, type IngestedBody } from '../ingest.js';
@@ -197,6 +197,7 @@ export async function completeMultipartUpload(ctx: UploadOperation<'CompleteMult
   const md5s = createHash('md5');
   for (const part of parts) md5s.update(Buffer.from(part.etag, 'hex'));
   const size = parts.reduce((sum, p) => sum + p.size, 0);
+  if (size > MAX_OBJECT_BYTES) throw errors.entityTooLarge(MAX_OBJECT_BYTES);
   const expectedSize = header(ctx.headers, 'x-amz-mp-object-size');
   if (expectedSize !== undefined && Number(expectedSize) !== size) {
     throw errors.invalidRequest(`The provided 'x-amz-mp-object-size' header value ${expectedSize} does not match what was computed: ${size}`);
