@@ -10,7 +10,8 @@ import os from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnTracked } from "./servers.js";
-import type { OpStats, SmallOp } from "./workloads.js";
+import type { OpStats } from "../src/bench/concurrent.js";
+import type { SmallOp } from "../src/bench/workloads.js";
 
 /** Who drives a small-op phase: wrk, ab, or our Node client when the tool is not on PATH. */
 export type SmallClient = "wrk" | "ab" | "node";

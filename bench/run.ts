@@ -1,7 +1,8 @@
 // `npm run bench`: measures Aitta side by side with s3rver and moto in one
 // run, on 127.0.0.1, with the same clients for all (small ops by wrk and ab
-// when on PATH, the rest by our Node client), next to the machine's own
-// ceilings; prints a markdown table and writes it to bench/results/.
+// when on PATH, the rest by `aitta bench`'s workloads and client), next to
+// the machine's own ceilings; prints a markdown table and writes it to
+// bench/results/.
 //
 //   npm run bench -- [--only aitta,s3rver,moto] [--quick] [--large-gib N] [--rss-gib N]
 //   (or BENCH_ONLY, BENCH_QUICK=1, BENCH_LARGE_GIB, BENCH_RSS_GIB; --help says more)
@@ -14,9 +15,10 @@ import { parseArgs } from "node:util";
 import { findSmallTools, onPath, smallClient, type SmallClient, type SmallTools } from "./load-tools.js";
 import { renderReport, saveReport, type Cell, type MetricId, type MetricRow } from "./report.js";
 import { RssSampler } from "./rss.js";
-import { S3Client, expectOk } from "./s3-client.js";
+import * as w from "../src/bench/workloads.js";
+import { S3Client } from "../src/sdk/client.js";
 import { CREDENTIALS, SERVER_NAMES, killAll, killAllSync, startServer, type ServerName } from "./servers.js";
-import * as w from "./workloads.js";
+import { curlGet, fdatasyncWriteCeiling, md5Ceiling, toolDriver } from "./workloads.js";
 
 interface Config {
   servers: ServerName[];
@@ -112,6 +114,13 @@ async function bestOf(runs: number, fn: () => Promise<number>): Promise<number> 
 }
 
 const BUCKETS = { small: "bench-small", list: "bench-list", large: "bench-large" } as const;
+const LIST_SETUP_MS = 180_000;
+
+/** aitta bench's client for a server on 127.0.0.1: path style, SigV4, and no retries, so every failure counts. */
+function clientFor(server: { host: string; port: number }, maxSockets: number): S3Client {
+  const host = `${server.host}:${server.port}`;
+  return new S3Client({ endpoint: { hostBase: host, hostBucket: host, useHttps: false }, credentials: CREDENTIALS, region: "us-east-1", maxSockets, retries: 0 });
+}
 
 /** Every workload against one running server; a failing workload fills its own cells with n/a. */
 async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: Buffer, curl: boolean): Promise<Map<MetricId, Cell>> {
@@ -127,20 +136,16 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
   log(`${name}: listening on ${server.host}:${server.port} (pid ${server.pid})`);
   const sampler = new RssSampler(server.pid);
   sampler.start();
-  const client = new S3Client({ host: server.host, port: server.port, ...CREDENTIALS, region: "us-east-1", maxSockets: cfg.concurrency });
+  const client = clientFor(server, cfg.concurrency);
+  const on = (bucket: string): w.Target => ({ client, bucket, prefix: "" });
   try {
-    for (const b of Object.values(BUCKETS)) expectOk(`CreateBucket ${b}`, await client.request("PUT", `/${b}`, { read: "text", timeoutMs: 30_000 }));
+    for (const b of Object.values(BUCKETS)) await client.createBucket(b);
 
     log(`${name}: 4 KiB PUT/GET/HEAD/DELETE, ${cfg.concurrency} connections`);
-    const small = await w.smallOps(client, BUCKETS.small, {
-      concurrency: cfg.concurrency,
-      maxOps: cfg.smallMaxOps,
-      maxMs: cfg.smallMaxMs,
-      objectBytes: 4096,
-      tools: cfg.tools,
-    });
+    const smallCfg = { concurrency: cfg.concurrency, maxOps: cfg.smallMaxOps, maxMs: cfg.smallMaxMs, objectBytes: 4096 };
+    const small = await w.smallOps(on(BUCKETS.small), smallCfg, toolDriver(on(BUCKETS.small), smallCfg, cfg.tools, `http://${server.host}:${server.port}`));
     const ids = { PUT: "put", GET: "get", HEAD: "head", DELETE: "del" } as const;
-    for (const op of ["PUT", "GET", "HEAD", "DELETE"] as const) {
+    for (const op of w.SMALL_OPS) {
       const s = small[op];
       if (s instanceof Error) {
         cells.set(`${ids[op]}.ops`, { kind: "na", reason: reason(s) });
@@ -154,35 +159,37 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
       }
     }
 
-    cells.set("list", await measure(`${name}: LIST keys/s`, () => w.listKeys(client, BUCKETS.list, cfg.listKeys, cfg.listRepeats, cfg.concurrency)));
+    cells.set(
+      "list",
+      await measure(`${name}: LIST keys/s`, async () => (await w.listKeys(on(BUCKETS.list), cfg.listKeys, cfg.listRepeats, cfg.concurrency, LIST_SETUP_MS)).keysPerSec),
+    );
 
-    const large = `/${BUCKETS.large}/large`;
-    const put = await measure(`${name}: ${size(cfg.largeBytes)} PUT MB/s`, () => w.largePut(client, large, buf, cfg.largeBytes));
+    const large = on(BUCKETS.large);
+    const put = await measure(`${name}: ${size(cfg.largeBytes)} PUT MB/s`, () => w.largePut(large, "large", buf, cfg.largeBytes));
     cells.set("large.put", put);
     if (put.kind === "na") {
       cells.set("large.get", { kind: "na", reason: "no object: the large PUT failed" });
       cells.set("large.curl", { kind: "na", reason: "no object: the large PUT failed" });
     } else {
-      const get = (): Promise<number> => w.largeGet(client, large, cfg.largeBytes);
+      const get = (): Promise<number> => w.largeGet(large, "large", cfg.largeBytes);
       cells.set("large.get", await measure(`${name}: ${size(cfg.largeBytes)} GET MB/s, best of ${GET_RUNS}`, () => bestOf(GET_RUNS, get)));
-      const curlGet = (): Promise<number> => w.curlGet(client, large, cfg.largeBytes);
+      const byCurl = (): Promise<number> => curlGet(large, "large", cfg.largeBytes);
       cells.set(
         "large.curl",
         curl
-          ? await measure(`${name}: ${size(cfg.largeBytes)} GET by curl MB/s, best of ${GET_RUNS}`, () => bestOf(GET_RUNS, curlGet))
+          ? await measure(`${name}: ${size(cfg.largeBytes)} GET by curl MB/s, best of ${GET_RUNS}`, () => bestOf(GET_RUNS, byCurl))
           : { kind: "na", reason: "curl not found on PATH" },
       );
-      await client.request("DELETE", large, { timeoutMs: 60_000 }).catch(() => undefined);
+      await client.deleteObject(BUCKETS.large, "large").catch(() => undefined);
     }
 
-    const mpu = `/${BUCKETS.large}/multipart`;
     cells.set(
       "multipart",
       await measure(`${name}: ${size(cfg.largeBytes)} multipart MB/s`, () =>
-        w.multipartUpload(client, mpu, buf, cfg.largeBytes, cfg.partBytes, cfg.partsInFlight),
+        w.multipartUpload(large, "multipart", buf, cfg.largeBytes, cfg.partBytes, cfg.partsInFlight),
       ),
     );
-    await client.request("DELETE", mpu, { timeoutMs: 60_000 }).catch(() => undefined);
+    await client.deleteObject(BUCKETS.large, "multipart").catch(() => undefined);
 
     if (name === "aitta") {
       // On a fresh server: memory the earlier phases left resident (the
@@ -190,11 +197,11 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
       const fresh = await startServer(name, `${dataDir}-rss`);
       const freshSampler = new RssSampler(fresh.pid);
       freshSampler.start();
-      const freshClient = new S3Client({ host: fresh.host, port: fresh.port, ...CREDENTIALS, region: "us-east-1", maxSockets: 1 });
+      const freshClient = clientFor(fresh, 1);
       try {
-        expectOk(`CreateBucket ${BUCKETS.large}`, await freshClient.request("PUT", `/${BUCKETS.large}`, { read: "text", timeoutMs: 30_000 }));
-        const big = `/${BUCKETS.large}/rss-upload`;
-        cells.set("upload.speed", await measure(`${name}: ${size(cfg.rssUploadBytes)} PUT MB/s`, () => w.largePut(freshClient, big, buf, cfg.rssUploadBytes)));
+        await freshClient.createBucket(BUCKETS.large);
+        const target = { client: freshClient, bucket: BUCKETS.large, prefix: "" };
+        cells.set("upload.speed", await measure(`${name}: ${size(cfg.rssUploadBytes)} PUT MB/s`, () => w.largePut(target, "rss-upload", buf, cfg.rssUploadBytes)));
         cells.set("rss.upload", { kind: "num", value: freshSampler.peakMb() });
       } finally {
         freshSampler.stop();
@@ -215,7 +222,7 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
   return cells;
 }
 
-const CLIENT_NAMES: Record<SmallClient, string> = { wrk: "wrk", ab: "ab", node: "Node client" };
+const CLIENT_NAMES: Record<SmallClient, string> = { wrk: "wrk", ab: "ab", node: "aitta bench" };
 
 function rows(cfg: Config, writeCeiling: Cell): MetricRow[] {
   const ofCeiling = writeCeiling.kind === "num" ? { op: ">=" as const, value: 0.9 * writeCeiling.value } : undefined;
@@ -233,7 +240,7 @@ function rows(cfg: Config, writeCeiling: Cell): MetricRow[] {
     { id: "del.lat", label: "  DELETE latency", unit: "ms p50 / p99" },
     { id: "list", label: `LIST ${cfg.listKeys.toLocaleString("en-US")} keys ×${cfg.listRepeats}, pages of 1000`, unit: "keys/s", target: { op: ">=", value: 150_000 } },
     { id: "large.put", label: `${L} single PUT`, unit: "MB/s", ...(ofCeiling && { target: ofCeiling }) },
-    { id: "large.get", label: `${L} GET, our client, best of ${GET_RUNS}`, unit: "MB/s" },
+    { id: "large.get", label: `${L} GET, aitta bench, best of ${GET_RUNS}`, unit: "MB/s" },
     { id: "large.curl", label: `${L} GET, curl (presigned), best of ${GET_RUNS}`, unit: "MB/s", target: { op: ">=", value: 1_500 } },
     { id: "multipart", label: `${L} multipart, ${size(cfg.partBytes)} parts ×${cfg.partsInFlight}`, unit: "MB/s", ...(ofCeiling && { target: ofCeiling }) },
     { id: "rss.run", label: "peak server RSS, whole run", unit: "MB" },
@@ -273,12 +280,12 @@ async function main(): Promise<void> {
   try {
     const buf = randomBytes(w.MiB);
     log(`data under ${root}; servers: ${cfg.servers.join(", ")}${cfg.quick ? " (quick)" : ""}`);
-    const writeCeiling = await measure(`fdatasync'd write of ${size(cfg.largeBytes)} MB/s`, () => w.fdatasyncWriteCeiling(root, buf, cfg.largeBytes));
-    const md5Ceiling = await measure(`MD5 of ${size(cfg.largeBytes)}, one core MB/s`, () => w.md5Ceiling(buf, cfg.largeBytes));
+    const writeCeiling = await measure(`fdatasync'd write of ${size(cfg.largeBytes)} MB/s`, () => fdatasyncWriteCeiling(root, buf, cfg.largeBytes));
+    const md5 = await measure(`MD5 of ${size(cfg.largeBytes)}, one core MB/s`, () => md5Ceiling(buf, cfg.largeBytes));
     const curl = onPath("curl");
     if (!curl) log("curl not found on PATH: the curl GET column is skipped");
-    if (!cfg.tools.wrk) log("wrk not found on PATH: 4 KiB PUT/GET/DELETE by the Node client, which measures itself too");
-    if (!cfg.tools.ab) log("ab not found on PATH: HEAD by the Node client, which measures itself too");
+    if (!cfg.tools.wrk) log("wrk not found on PATH: 4 KiB PUT/GET/DELETE by aitta bench's Node client, which measures itself too");
+    if (!cfg.tools.ab) log("ab not found on PATH: HEAD by aitta bench's Node client, which measures itself too");
 
     const cells = new Map<ServerName, Map<MetricId, Cell>>();
     for (const name of cfg.servers) {
@@ -295,11 +302,11 @@ async function main(): Promise<void> {
         `load average at start ${loadAtStart}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}: other work on the machine skews every figure`,
         `data directories under ${os.tmpdir()}; everything on 127.0.0.1${cfg.quick ? "; **quick mode** (small sizes, smoke run only)" : ""}`,
         `small ops: each phase ≤ ${cfg.smallMaxOps.toLocaleString("en-US")} ops or ${cfg.smallMaxMs / 1000} s; GET/HEAD read the keys the PUT phase wrote, DELETE removes them`,
-        `clients: each small-op row names its own, the same for every server: wrk (one thread, cycling through presigned URLs, one per key) and ab (keep-alive HEADs of one key's presigned URL) are C and leave the servers the CPU; the Node client, used where neither is on PATH and for every other row, spends about a core of its own`,
+        `clients: each small-op row names its own, the same for every server: wrk (one thread, cycling through presigned URLs, one per key) and ab (keep-alive HEADs of one key's presigned URL) are C and leave the servers the CPU; aitta bench's Node client, used where neither is on PATH and for every other row, spends about a core of its own`,
       ],
       ceilings: [
         { label: `fdatasync'd sequential write, ${size(cfg.largeBytes)} in 1 MiB writes`, cell: writeCeiling },
-        { label: `MD5, one core, ${size(cfg.largeBytes)}`, cell: md5Ceiling },
+        { label: `MD5, one core, ${size(cfg.largeBytes)}`, cell: md5 },
       ],
       rows: rows(cfg, writeCeiling),
       servers: cfg.servers,

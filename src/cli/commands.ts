@@ -69,6 +69,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   setnotification: { label: 'Upload a notification policy for the bucket', param: 'FILE s3://BUCKET', argc: 2, run: lazy(() => import('./commands/notification.js'), (m) => m.setnotification) },
   getnotification: { label: 'Get a notification policy for the bucket', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/notification.js'), (m) => m.getnotification) },
   delnotification: { label: 'Remove a notification policy for the bucket', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/notification.js'), (m) => m.delnotification) },
+  bench: { label: 'Measure an S3 endpoint: small-object ops/s and latency, listing, large and multipart throughput', param: '[s3://BUCKET[/PREFIX]]', argc: 0, run: lazy(() => import('./commands/bench.js'), (m) => m.bench) },
   cflist: { label: 'List CloudFront distribution points', param: '', argc: 0, run: lazy(() => import('./commands/cloudfront.js'), (m) => m.cloudfrontUnsupported('cflist')) },
   cfinfo: { label: 'Display CloudFront distribution point parameters', param: '[cf://DIST_ID]', argc: 0, run: lazy(() => import('./commands/cloudfront.js'), (m) => m.cloudfrontUnsupported('cfinfo')) },
   cfcreate: { label: 'Create CloudFront distribution point', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/cloudfront.js'), (m) => m.cloudfrontUnsupported('cfcreate')) },

@@ -5,6 +5,7 @@
 import { isVirtualHosted } from '../sdk/addressing.js';
 import { S3Client } from '../sdk/client.js';
 import type { Filters } from './filters.js';
+import type { Flags } from './flags.js';
 import type { Printer } from './output.js';
 import type { Progress } from './progress.js';
 import type { S3Config } from './s3cfg.js';
@@ -24,6 +25,8 @@ export interface Context {
   signurlV4: boolean;
   /** The program name for messages that tell the user what to run. */
   program: string;
+  /** The command line's flags, for the options of the client's own commands (bench). */
+  flags: Flags;
 }
 
 /** The signing region for a bucket_location ("US" and "" mean us-east-1, "EU" eu-west-1). */
@@ -34,7 +37,8 @@ export function signingRegion(bucketLocation: string): string {
   return location;
 }
 
-export function createClient(config: S3Config, parallel: number, printer: Printer): S3Client {
+/** The client for `config`; `retries` 0 makes every failure count (bench). */
+export function createClient(config: S3Config, parallel: number, printer: Printer, retries?: number): S3Client {
   return new S3Client({
     endpoint: {
       hostBase: config.host_base,
@@ -50,6 +54,7 @@ export function createClient(config: S3Config, parallel: number, printer: Printe
     region: signingRegion(config.bucket_location),
     signatureV2: config.signature_v2,
     maxSockets: Math.max(parallel, 4),
+    ...(retries !== undefined ? { retries } : {}),
     timeoutMs: config.socket_timeout * 1000,
     onRetry: (what, reason, delayMs) => {
       printer.warning(`Retrying failed request: ${what} (${reason})`);

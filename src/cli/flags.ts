@@ -1,5 +1,5 @@
 // s3cmd's command-line options (those the implemented commands use, under
-// s3cmd's names) plus the client's own (--json, --parallel, --v4), and how
+// s3cmd's names) plus the client's own (--json, --parallel, --v4, bench's), and how
 // they override the configuration, as s3cmd's main() applies them.
 
 import { Option, type Command } from 'commander';
@@ -91,7 +91,16 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--version', 'show the version and exit')
     .option('--json', 'one JSON object per line instead of text')
     .option('--parallel <n>', 'transfers and parts in flight at once (default 8)')
-    .option('--v4', 'signurl: a SigV4 presigned URL');
+    .option('--v4', 'signurl: a SigV4 presigned URL')
+    .option('--only <workloads>', 'bench: run only these of small,list,large,multipart (comma-separated)')
+    .option('--concurrent <n>', 'bench: small-object requests in flight (default 16)')
+    .option('--duration <seconds>', 'bench: each small-object phase stops after this long (default 10)')
+    .option('--objects <n>', 'bench: small objects written, and requests per phase at most (default 20000)')
+    .option('--obj-size <size>', 'bench: small object size, e.g. 4KiB (default)')
+    .option('--list-keys <n>', 'bench: keys listed (default 10000)')
+    .option('--large-size <size>', 'bench: large object and multipart size (default 1GiB)')
+    .option('--part-size <size>', 'bench: multipart part size (default 64MiB; parts in flight: --parallel)')
+    .option('--keep', 'bench: leave the objects (and a created bucket) in place');
 }
 
 export type Flags = Record<string, unknown>;

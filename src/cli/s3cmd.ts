@@ -78,7 +78,7 @@ export async function runS3cmd(inv: Invocation): Promise<number> {
     const progress = !config.progress_meter || printer.json ? noProgress : stdout.isTTY ? new BarProgress() : new LineProgress(printer);
     const filters = compileFilters(flags, printer);
     const filesFrom = (flags['filesFrom'] as string[] | undefined) ?? [];
-    ctx = { config, client: createClient(config, parallel, printer), printer, progress, parallel, filters, filesFrom, signurlV4: flags['v4'] === true, program: inv.program };
+    ctx = { config, client: createClient(config, parallel, printer), printer, progress, parallel, filters, filesFrom, signurlV4: flags['v4'] === true, program: inv.program, flags };
     return await spec.run(ctx, inv.params);
   } catch (error) {
     const { lines, exitCode } = report(error);

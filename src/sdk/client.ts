@@ -420,11 +420,12 @@ export class S3Client {
     return presignV2Query(canonicalizedResource(bucket, key, {}), this.options.credentials, expires);
   }
 
-  /** A V4 presigned GET URL valid for `expiresSeconds`. */
-  presignV4(bucket: string, key: string, expiresSeconds: number, useHttps: boolean, now = new Date()): string {
+  /** A V4 presigned URL (GET unless told) valid for `expiresSeconds`. */
+  presignV4(bucket: string, key: string, expiresSeconds: number, options: { useHttps?: boolean; now?: Date; method?: Call['method'] } = {}): string {
+    const { useHttps = this.endpoint.useHttps, now = new Date(), method = 'GET' } = options;
     const host = hostFor({ ...this.endpoint, useHttps }, bucket);
     const path = pathFor(this.endpoint, bucket, key);
-    const query = presignV4Query({ method: 'GET', host, path, query: {} }, this.options.credentials, this.regionFor(bucket), expiresSeconds, now);
+    const query = presignV4Query({ method, host, path, query: {} }, this.options.credentials, this.regionFor(bucket), expiresSeconds, now);
     return `${useHttps ? 'https' : 'http'}://${host}${path}?${query}`;
   }
 }

@@ -1,6 +1,7 @@
 // `mb s3://BUCKET`: create a bucket (in bucket_location; -P makes it public-read).
 
 import type { Context } from '../context.js';
+import type { S3Config } from '../s3cfg.js';
 import { EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
 import { bucketOnly } from '../s3uri.js';
@@ -25,14 +26,18 @@ export function checkBucketName(bucket: string, dnsStrict: boolean): void {
   if (!/[0-9a-z]$/.test(bucket)) throw new ParameterError(`Bucket name '${bucket}' must end with a letter or a digit`);
 }
 
+/** The LocationConstraint a new bucket is created with: none for US (us-east-1). */
+export function newBucketLocation(config: S3Config): string | undefined {
+  const requested = config.bucket_location.trim();
+  if (!requested || requested.toUpperCase() === 'US' || requested.toLowerCase() === 'us-east-1') return undefined;
+  return requested.toUpperCase() === 'EU' ? 'EU' : requested;
+}
+
 export async function mb(ctx: Context, args: string[]): Promise<number> {
   const { config } = ctx;
   for (const arg of args) {
     const bucket = bucketOnly(arg);
-    const requested = config.bucket_location.trim();
-    const location = requested && requested.toUpperCase() !== 'US' && requested.toLowerCase() !== 'us-east-1'
-      ? (requested.toUpperCase() === 'EU' ? 'EU' : requested)
-      : undefined;
+    const location = newBucketLocation(config);
     checkBucketName(bucket, location !== undefined);
     const headers = { ...config.extra_headers, ...(config.acl_public ? { 'x-amz-acl': 'public-read' } : {}) };
     await withBucketMessage(ctx, bucket, () => ctx.client.createBucket(bucket, { headers, ...(location ? { location } : {}) }));

@@ -28,7 +28,7 @@ export async function signurl(ctx: Context, args: string[]): Promise<number> {
   if (ctx.signurlV4) {
     const seconds = expires - Math.trunc(now / 1000);
     if (seconds < 1 || seconds > MAX_PRESIGN_V4_SECONDS) throw new ParameterError(`SigV4 URLs expire within 1 to ${MAX_PRESIGN_V4_SECONDS} seconds, not ${seconds}`);
-    url = ctx.client.presignV4(uri.bucket, uri.key, seconds, https, new Date(now));
+    url = ctx.client.presignV4(uri.bucket, uri.key, seconds, { useHttps: https, now: new Date(now) });
   } else {
     url = `${objectUrl(ctx, uri.bucket, uriEncode(uri.key, true), https)}?${ctx.client.presignV2Query(uri.bucket, uri.key, expires)}`;
   }
