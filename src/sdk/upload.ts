@@ -57,7 +57,8 @@ function fileRange(file: string, start: number, length: number, observer?: Trans
       // A retry sends the range again: take back what the failed attempt counted.
       if (read > 0) observer?.bytes(-read);
       read = 0;
-      const stream = length === 0 ? Readable.from([]) : createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
+      // A small file gets a buffer of its own size, not a 1 MiB one.
+      const stream = length === 0 ? Readable.from([]) : createReadStream(file, { start, end: start + length - 1, highWaterMark: Math.min(READ_CHUNK, length) });
       stream.on('data', (chunk: Buffer) => {
         hash.update(chunk);
         read += chunk.length;

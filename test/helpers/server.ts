@@ -1,6 +1,7 @@
 // Starts a real `aitta serve` (the built binary) on a free port with a fresh
 // data directory, for tests that drive it with real clients. The server is a
-// child process; stop() ends it by PID and removes its data.
+// child process; stop() ends it by PID and removes its data, and it ends
+// itself if the test runner dies first.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** `node --import` this, and a server outlives no killed test runner. */
+export const EXIT_WITH_PARENT = new URL('./exit-with-parent.js', import.meta.url).href;
 
 export interface TestServer {
   endpoint: string;
@@ -40,7 +43,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const accessKey = options.credentials?.accessKey ?? `TESTKEY${process.pid}X${counter}`.slice(0, 20).padEnd(20, '0');
   const secretKey = options.credentials?.secretKey ?? `testsecret/${process.pid}/${counter}`.padEnd(40, 'x');
   const domain = 's3.aitta.test';
-  const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--domain', domain], {
+  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--domain', domain], {
     env: { ...process.env, AITTA_ACCESS_KEY: accessKey, AITTA_SECRET_KEY: secretKey, ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
