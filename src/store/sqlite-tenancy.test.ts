@@ -276,6 +276,25 @@ describe('quotas and usage', () => {
     await store.close();
   });
 
+  test('with versioning suspended, the check predicts what the PUT replaces: the null version, not a current one with an id', async () => {
+    const store = await tenancyStore();
+    await store.createBucket({ name: 'b1', projectId: 'p1', region: '', createdAt: new Date(0) });
+    await store.setQuota('p1', { maxBytes: 100 });
+    await store.putObject(object('b1', 'k', 50));
+    await store.setBucketVersioning('b1', 'Enabled');
+    await store.putObject(object('b1', 'k', 30));
+    await store.setBucketVersioning('b1', 'Suspended');
+    // The 30-byte current version stays (as noncurrent); the 50-byte null version goes.
+    await store.checkQuota({ bucket: 'b1', key: 'k', size: 70 });
+    await assertS3Error(store.checkQuota({ bucket: 'b1', key: 'k', size: 71 }), 'QuotaExceeded');
+    await store.putObject(object('b1', 'k', 70));
+    assert.equal((await store.getUsage('p1')).bytes, 100);
+    // Now the null version is current, and replacing it frees its 70 bytes.
+    await store.checkQuota({ bucket: 'b1', key: 'k', size: 70 });
+    await assertS3Error(store.checkQuota({ bucket: 'b1', key: 'k', size: 71 }), 'QuotaExceeded');
+    await store.close();
+  });
+
   test('an upload part counts with the upload\'s other parts', async () => {
     const store = await tenancyStore();
     await store.createBucket({ name: 'b1', projectId: 'p1', region: '', createdAt: new Date(0) });

@@ -171,7 +171,6 @@ function prepareStatements(db: Database.Database) {
     ),
     addBucketUsage: p('UPDATE buckets SET bytes = bytes + ?, objects = objects + ? WHERE name = ?'),
     addProjectUsage: p('UPDATE projects SET bytes = bytes + ?, objects = objects + ? WHERE id = ?'),
-    objectSize: p<{ size: number }>('SELECT size FROM objects WHERE bucket = ? AND key = ?'),
     otherPartsSize: p<{ n: number }>(
       'SELECT COALESCE(SUM(size), 0) AS n FROM parts WHERE upload_id = ? AND part_number != ?',
     ),
@@ -553,16 +552,22 @@ export class SqliteMetaStore implements MetaStore {
 
   async checkQuota(request: QuotaRequest): Promise<void> {
     const state = this.sql.quotaState.get(request.bucket);
-    // With versioning enabled nothing is replaced: the current object stays as a noncurrent version.
-    const replaced = state?.versioning === 'Enabled' ? undefined : this.sql.objectSize.get(request.bucket, request.key);
+    const replaced = state === undefined ? undefined : this.replacedByPut(state.versioning, request.bucket, request.key);
     const otherParts =
       request.uploadId === undefined ? 0 : this.sql.otherPartsSize.get(request.uploadId, request.partNumber ?? 0)!.n;
-    const problem = quotaProblem(
-      state,
-      otherParts + request.size - (replaced?.size ?? 0),
-      replaced === undefined ? 1 : 0,
-    );
+    const problem = quotaProblem(state, otherParts + request.size - (replaced?.size ?? 0), 1 - (replaced?.objects ?? 0));
     if (problem !== undefined) throw errors.quotaExceeded(problem);
+  }
+
+  /** What a new object at `key` would replace, as storeObject will (see makeRoomForVersion). */
+  private replacedByPut(versioning: VersioningState | null, bucket: string, key: string): { size: number; objects: number } | undefined {
+    // With versioning enabled nothing is replaced: the current object stays as a noncurrent version.
+    if (versioning === 'Enabled') return undefined;
+    const current = this.sql.getObjectData.get(bucket, key);
+    if (versioning === null || current?.version_id === NULL_VERSION) return current && { size: current.size, objects: 1 };
+    // Suspended: a current version with an id is kept; the old null version, if any, goes.
+    const oldNull = this.versions.find(bucket, key, NULL_VERSION);
+    return oldNull && { size: oldNull.size, objects: oldNull.delete_marker === 1 ? 0 : 1 };
   }
 
   // Buckets.
