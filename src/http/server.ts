@@ -7,7 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { authenticate, type AuthOptions } from '../auth/authenticate.js';
-import { clientAddress } from './client-address.js';
+import { clientAddress, viaTls } from './client-address.js';
 import { S3Error, errors } from '../errors.js';
 import { handleIdentityRequest, isIdentityRequest } from '../identity/http.js';
 import type { ResponseHeaders, S3Response, Services } from '../s3/context.js';
@@ -118,6 +118,7 @@ export function createS3Server(services: Services): http.Server {
         op,
         credential,
         sourceIp: clientAddress(req, services.config.trustedProxies),
+        secureTransport: viaTls(req, services.config.trustedProxies),
         payload,
         services,
       });

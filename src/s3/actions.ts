@@ -76,7 +76,7 @@ export function conditionContext(ctx: RequestContext): Record<string, ContextVal
   const now = new Date();
   const context: Record<string, ContextValue> = {
     'aws:SourceIp': ctx.sourceIp,
-    'aws:SecureTransport': 'false',
+    'aws:SecureTransport': String(ctx.secureTransport),
     'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
     'aws:UserAgent': header(ctx.headers, 'user-agent'),

@@ -26,6 +26,8 @@ export interface RequestContext<O extends Operation = Operation> {
   credential: Credential | undefined;
   /** The client's address (the socket's, or X-Forwarded-For's from a trusted proxy). */
   sourceIp: string;
+  /** Whether the client's connection used TLS (aws:SecureTransport). */
+  secureTransport: boolean;
   payload: Payload;
   services: Services;
 }

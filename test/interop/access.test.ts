@@ -337,3 +337,38 @@ describe('access control', () => {
     }
   });
 });
+
+describe('aws:SecureTransport behind a trusted TLS proxy', () => {
+  const PROXY = '127.0.0.3';
+  let server: TestServer;
+  let s3cmd: S3cmd;
+
+  before(async () => {
+    server = await startServer({ env: { AITTA_TRUSTED_PROXIES: PROXY } });
+    s3cmd = await createS3cmd(server, { signatureV2: true, addressing: 'path', tag: 'v2-path', label: 'SigV2' });
+    const s3 = client(server, server);
+    await s3.send(new CreateBucketCommand({ Bucket: 'tls-only' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'tls-only', Key: 'data.txt', Body: 'over TLS only' }));
+    // AWS's own example of a bucket that refuses plain HTTP.
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::tls-only', 'arn:aws:s3:::tls-only/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+    };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'tls-only', Policy: JSON.stringify(policy) }));
+  });
+
+  after(async () => {
+    await s3cmd?.dispose();
+    await server?.stop();
+  });
+
+  it('is true only when the trusted proxy says the client used https', async () => {
+    const url = (await s3cmd.run(['signurl', 's3://tls-only/data.txt', '+600'])).stdout.trim();
+    const status = async (from: string, proto?: string) =>
+      (await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--interface', from, ...(proto ? ['-H', `X-Forwarded-Proto: ${proto}`] : []), url])).stdout;
+    assert.equal(await status(PROXY, 'https'), '200');
+    assert.equal(await status(PROXY, 'http'), '403');
+    assert.equal(await status(PROXY), '403');
+    assert.equal(await status('127.0.0.1', 'https'), '403', 'only a trusted proxy is believed');
+  });
+});
