@@ -37,7 +37,7 @@ function storageClass(ctx: Context): string {
 export async function uploadOne(ctx: Context, item: LocalItem, remote: string, seqLabel: string, knownMd5?: string): Promise<() => void> {
   const { config, client, progress, printer } = ctx;
   const target = parseS3Uri(remote)!;
-  const md5 = knownMd5 ?? (await fileMd5(item.path));
+  const chunk = config.multipart_chunk_size_mb * MIB;
   const headers: Record<string, string> = { ...config.extra_headers, 'content-type': contentType(ctx, item.path) };
   if (config.acl_public) headers['x-amz-acl'] = 'public-read';
   headers['x-amz-storage-class'] = storageClass(ctx);
@@ -46,22 +46,26 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
     headers['x-amz-server-side-encryption'] = 'aws:kms';
     headers['x-amz-server-side-encryption-aws-kms-key-id'] = config.kms_key;
   }
-  // --no-check-md5 takes the MD5 out of s3cmd's attributes too.
-  const attrs = buildAttrs(item.stat, config.check_md5 ? md5 : undefined, config.preserve_attrs);
-  if (attrs) headers[ATTRS_HEADER] = attrs;
-  const upload: FileUpload = { bucket: target.bucket, key: target.key, file: item.path, size: item.stat.size, headers };
+  const upload = (md5: string | undefined): FileUpload => {
+    // --no-check-md5 takes the MD5 out of s3cmd's attributes too.
+    const attrs = buildAttrs(item.stat, config.check_md5 ? md5 : undefined, config.preserve_attrs);
+    return { bucket: target.bucket, key: target.key, file: item.path, size: item.stat.size, headers: attrs ? { ...headers, [ATTRS_HEADER]: attrs } : headers };
+  };
+  const wholeFileMd5 = async () => knownMd5 ?? (await fileMd5(item.path));
   const labels = { action: 'upload' as const, source: item.path, destination: remote };
   const started = Date.now();
-  const chunk = config.multipart_chunk_size_mb * MIB;
   const warnings: string[] = [];
   const emitWarnings = () => warnings.forEach((warning) => printer.warning(warning));
   const resuming = config.put_continue || config.upload_id !== '';
+  let md5: string | undefined;
   if (config.enable_multipart && item.stat.size > chunk) {
     if (item.stat.size > config.multipart_max_chunks * chunk) {
       throw new ParameterError(`Chunk size ${config.multipart_chunk_size_mb} MB results in more than ${config.multipart_max_chunks} chunks. Please increase --multipart-chunk-size-mb`);
     }
+    // Each part's MD5 is checked as it goes up: the whole file's is read only to be stored.
+    if (config.check_md5) md5 = await wholeFileMd5();
     const uploadId = resuming ? await uploadToContinue(ctx, target.bucket, target.key) : undefined;
-    await putFileMultipart(client, upload, {
+    await putFileMultipart(client, upload(md5), {
       partSize: chunk,
       concurrency: ctx.parallel,
       ...(uploadId !== undefined ? { uploadId } : {}),
@@ -72,11 +76,11 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
         return { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') };
       },
     });
-  } else if (config.put_continue && (await alreadyUploaded(ctx, target.bucket, target.key, item.stat.size, md5, warnings))) {
-    return emitWarnings;
   } else {
+    md5 = await wholeFileMd5();
+    if (config.put_continue && (await alreadyUploaded(ctx, target.bucket, target.key, item.stat.size, md5, warnings))) return emitWarnings;
     const handle = progress.start({ ...labels, extra: seqLabel }, item.stat.size);
-    await putFile(client, upload, md5, { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') });
+    await putFile(client, upload(md5), md5, { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') });
   }
   const seconds = (Date.now() - started) / 1000;
   return () => {
