@@ -13,7 +13,7 @@ import { ATTRS_HEADER, parseAttrs } from '../attrs.js';
 import type { Context } from '../context.js';
 import { EX_DATAERR, EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
-import { fileMd5 } from '../file-md5.js';
+import { hashFile } from '../file-md5.js';
 import { printExcluded, transferLine } from '../output.js';
 import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
@@ -112,6 +112,8 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
   const total = start + Number(response.headers['content-length'] ?? 0);
   const handle = progress.start({ action: 'download', source: item.uri, destination, extra: '' }, total);
   const hash = createHash('md5');
+  // A continued download is checked as a whole file, as s3cmd checks it: the part already there first.
+  if (start > 0) await hashFile(hash, destination);
   // A 'data' listener beside the pipe sees every chunk; a Transform in the pipeline costs twice the time.
   response.body.on('data', (chunk: Buffer) => {
     hash.update(chunk);
@@ -130,22 +132,21 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
   const seconds = (Date.now() - started) / 1000;
   const attrs = parseAttrs(response.headers[ATTRS_HEADER] as string | undefined);
   const expected = attrs['md5'] ?? stripQuotes(String(response.headers['etag'] ?? ''));
-  // A continued download is checked as a whole file, as s3cmd checks it.
-  const computed = start === 0 ? hash.digest('hex') : toStdout ? undefined : await fileMd5(destination);
+  const computed = hash.digest('hex');
   const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
   if (options.sync) await chmod(destination, 0o777 & ~process.umask());
   if (options.sync && config.preserve_attrs && response.headers[ATTRS_HEADER] !== undefined) await restoreAttrs(ctx, destination, attrs);
   else if (!toStdout && !Number.isNaN(lastModified)) await utimes(destination, lastModified / 1000, lastModified / 1000);
   if (config.delete_after_fetch) await client.deleteObject(item.bucket, item.key);
   return () => {
-    if (computed !== undefined && !expected.includes('-') && computed !== expected) {
+    if (!expected.includes('-') && computed !== expected) {
       printer.warning(`MD5 signatures do not match: computed=${computed}, received=${expected}`);
       mismatches.push(item.uri);
     }
     if (!config.progress_meter && !toStdout) {
       // s3cmd reports the file's whole size, also when --continue fetched only its end.
       printer.print(transferLine('download', item.uri, destination, total, seconds, options.label), {
-        type: 'download', source: item.uri, destination, bytes: total - start, seconds, md5: computed ?? null, verified: computed !== undefined && computed === expected,
+        type: 'download', source: item.uri, destination, bytes: total - start, seconds, md5: computed, verified: computed === expected,
       });
     }
     if (config.delete_after_fetch) printer.print(`File '${item.uri}' removed after ${options.sync ? 'syncing' : 'fetch'}`, { type: 'delete', uri: item.uri });
