@@ -329,10 +329,14 @@ export class S3Client {
     return { etag: parse.stripQuotes(String(res['etag'] ?? '')), headers: res };
   }
 
-  /** GET with an optional byte range start ("bytes=N-"); the body is the caller's to consume. */
-  async getObject(bucket: string, key: string, options: { rangeStart?: number } = {}): Promise<GetObjectResult> {
+  /**
+   * GET with an optional byte range start ("bytes=N-"), and with `checksumMode`
+   * the object's flexible checksum in the answer; the body is the caller's to consume.
+   */
+  async getObject(bucket: string, key: string, options: { rangeStart?: number; checksumMode?: boolean } = {}): Promise<GetObjectResult> {
     const headers: Record<string, string> = {};
     if (options.rangeStart) headers['range'] = `bytes=${options.rangeStart}-`;
+    if (options.checksumMode) headers['x-amz-checksum-mode'] = 'ENABLED';
     const body = await this.send({ method: 'GET', bucket, key, headers });
     return { status: body.statusCode!, headers: body.headers, body };
   }

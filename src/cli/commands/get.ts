@@ -1,6 +1,7 @@
 // `get s3://BUCKET/OBJECT [LOCAL]` (-r for everything under a prefix):
 // download objects, several at a time, verifying each against its MD5 (the
-// ETag of a single-part object, s3cmd's md5 attribute for a multipart one).
+// ETag of a single-part object, s3cmd's md5 attribute for a multipart one),
+// or else the full-object checksum (CRC64NVME, CRC32C...) the server keeps.
 // Keys ending in '/' are directory markers and become directories.
 
 import { createHash, randomBytes } from 'node:crypto';
@@ -14,6 +15,7 @@ import type { Context } from '../context.js';
 import { EX_DATAERR, EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
 import { hashFile } from '../file-md5.js';
+import { ObjectChecksum } from '../object-checksum.js';
 import { printExcluded, transferLine } from '../output.js';
 import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
@@ -108,8 +110,12 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
   if (!toStdout) await mkdir(path.dirname(destination), { recursive: true });
   const written = options.sync ? path.join(path.dirname(destination), `.aitta.${randomBytes(6).toString('hex')}.tmp`) : destination;
   const started = Date.now();
-  const response = await client.getObject(item.bucket, item.key, { rangeStart: start });
+  const response = await client.getObject(item.bucket, item.key, { rangeStart: start, checksumMode: true });
   const total = start + Number(response.headers['content-length'] ?? 0);
+  const attrs = parseAttrs(response.headers[ATTRS_HEADER] as string | undefined);
+  const expected = attrs['md5'] ?? stripQuotes(String(response.headers['etag'] ?? ''));
+  // Without the file's MD5 (a multipart ETag), the full-object checksum S3 keeps, if any (never sent for a range).
+  const checksum = expected.includes('-') ? ObjectChecksum.of(response.headers) : undefined;
   const handle = progress.start({ action: 'download', source: item.uri, destination, extra: '' }, total);
   const hash = createHash('md5');
   // A continued download is checked as a whole file, as s3cmd checks it: the part already there first.
@@ -117,6 +123,7 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
   // A 'data' listener beside the pipe sees every chunk; a Transform in the pipeline costs twice the time.
   response.body.on('data', (chunk: Buffer) => {
     hash.update(chunk);
+    checksum?.update(chunk);
     handle.update(chunk.length);
   });
   const sink = toStdout ? process.stdout : createWriteStream(written, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER });
@@ -130,9 +137,8 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
     throw error;
   }
   const seconds = (Date.now() - started) / 1000;
-  const attrs = parseAttrs(response.headers[ATTRS_HEADER] as string | undefined);
-  const expected = attrs['md5'] ?? stripQuotes(String(response.headers['etag'] ?? ''));
   const computed = hash.digest('hex');
+  const computedChecksum = checksum?.computed();
   const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
   if (options.sync) await chmod(destination, 0o777 & ~process.umask());
   if (options.sync && config.preserve_attrs && response.headers[ATTRS_HEADER] !== undefined) await restoreAttrs(ctx, destination, attrs);
@@ -143,10 +149,14 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
       printer.warning(`MD5 signatures do not match: computed=${computed}, received=${expected}`);
       mismatches.push(item.uri);
     }
+    if (checksum && computedChecksum !== checksum.expected) {
+      printer.warning(`${checksum.algorithm} checksums do not match: computed=${computedChecksum}, received=${checksum.expected}`);
+      mismatches.push(item.uri);
+    }
     if (!config.progress_meter && !toStdout) {
       // s3cmd reports the file's whole size, also when --continue fetched only its end.
       printer.print(transferLine('download', item.uri, destination, total, seconds, options.label), {
-        type: 'download', source: item.uri, destination, bytes: total - start, seconds, md5: computed, verified: computed === expected,
+        type: 'download', source: item.uri, destination, bytes: total - start, seconds, md5: computed, verified: computed === expected || (checksum !== undefined && computedChecksum === checksum.expected),
       });
     }
     if (config.delete_after_fetch) printer.print(`File '${item.uri}' removed after ${options.sync ? 'syncing' : 'fetch'}`, { type: 'delete', uri: item.uri });
