@@ -330,19 +330,21 @@ export class S3Client {
   }
 
   /**
-   * GET with an optional byte range start ("bytes=N-"), and with `checksumMode`
-   * the object's flexible checksum in the answer; the body is the caller's to consume.
+   * GET of the object, or of bytes rangeStart to rangeEnd (inclusive; to the
+   * end when not given); `ifMatch` an ETag the object must still have;
+   * `checksumMode` asks for its flexible checksum. The body is the caller's to consume.
    */
-  async getObject(bucket: string, key: string, options: { rangeStart?: number; checksumMode?: boolean } = {}): Promise<GetObjectResult> {
+  async getObject(bucket: string, key: string, options: { rangeStart?: number; rangeEnd?: number; ifMatch?: string; checksumMode?: boolean } = {}): Promise<GetObjectResult> {
     const headers: Record<string, string> = {};
-    if (options.rangeStart) headers['range'] = `bytes=${options.rangeStart}-`;
+    if (options.rangeStart || options.rangeEnd !== undefined) headers['range'] = `bytes=${options.rangeStart ?? 0}-${options.rangeEnd ?? ''}`;
+    if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
     if (options.checksumMode) headers['x-amz-checksum-mode'] = 'ENABLED';
     const body = await this.send({ method: 'GET', bucket, key, headers });
     return { status: body.statusCode!, headers: body.headers, body };
   }
 
-  async headObject(bucket: string, key: string): Promise<ObjectHeaders> {
-    return this.drain({ method: 'HEAD', bucket, key });
+  async headObject(bucket: string, key: string, options: { checksumMode?: boolean } = {}): Promise<ObjectHeaders> {
+    return this.drain({ method: 'HEAD', bucket, key, ...(options.checksumMode ? { headers: { 'x-amz-checksum-mode': 'ENABLED' } } : {}) });
   }
 
   async deleteObject(bucket: string, key: string): Promise<void> {

@@ -2,10 +2,12 @@
 // s3cmd's md5 attribute (as the AWS SDKs and the aws CLI upload). The aitta
 // client asks for the object's checksum (x-amz-checksum-mode: ENABLED) and
 // verifies a full-object one; s3cmd has nothing to compare with. Bit rot in
-// a stored part is then caught, and the download fails.
+// a stored part is then caught, and the download fails. Both ways of
+// downloading: one stream, and parallel ranges (objects of two parts or more,
+// here with 5 MiB parts).
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -30,7 +32,8 @@ const BUCKET = 'checksummed';
 let server: TestServer;
 let s3: S3Client;
 let s3cmd: S3cmd;
-const parts = [randomBytes(5 * MIB), randomBytes(MIB + 333)];
+const parts = [randomBytes(5 * MIB), randomBytes(5 * MIB), randomBytes(MIB + 333)];
+const MODES = { stream: [], ranges: ['--multipart-chunk-size-mb=5'] } as const;
 const whole = Buffer.concat(parts);
 
 function checksumOf(algorithm: Algorithm, ...data: Buffer[]): string {
@@ -60,8 +63,8 @@ interface Downloaded {
   verified: boolean;
 }
 
-async function get(key: string, file: string): Promise<{ code: number; stderr: string; line?: Downloaded }> {
-  const result = await runAitta(s3cmd, ['--json', 'get', '--force', `s3://${BUCKET}/${key}`, file]);
+async function get(key: string, file: string, mode: keyof typeof MODES): Promise<{ code: number; stderr: string; line?: Downloaded }> {
+  const result = await runAitta(s3cmd, ['--json', ...MODES[mode], 'get', '--force', `s3://${BUCKET}/${key}`, file]);
   const lines = result.stdout.trim().split('\n').filter(Boolean);
   return { code: result.code, stderr: result.stderr, ...(lines.length > 0 ? { line: JSON.parse(lines.at(-1)!) as Downloaded } : {}) };
 }
@@ -85,31 +88,37 @@ after(async () => {
 
 describe('aitta get verifies what the MD5 cannot', () => {
   it('checks a multipart object against its full-object CRC64NVME or CRC32C', async () => {
-    for (const key of ['crc64nvme.bin', 'crc32c.bin']) {
-      const file = path.join(s3cmd.home, key);
-      const { code, stderr, line } = await get(key, file);
-      assert.equal(code, 0, stderr);
-      assert.equal(stderr, '');
-      assert.equal(line?.type, 'download');
-      assert.equal(line?.verified, true, `${key} verified`);
-      assert.ok((await readFile(file)).equals(whole));
+    for (const mode of ['stream', 'ranges'] as const) {
+      for (const key of ['crc64nvme.bin', 'crc32c.bin']) {
+        const file = path.join(s3cmd.home, `${mode}-${key}`);
+        const { code, stderr, line } = await get(key, file, mode);
+        assert.equal(code, 0, stderr);
+        assert.equal(stderr, '');
+        assert.equal(line?.type, 'download');
+        assert.equal(line?.verified, true, `${key} verified (${mode})`);
+        assert.equal(line?.md5, createHash('md5').update(whole).digest('hex'));
+        assert.ok((await readFile(file)).equals(whole));
+      }
     }
   });
 
   it('has nothing to check a composite checksum with, and says it did not verify', async () => {
-    const { code, stderr, line } = await get('composite.bin', path.join(s3cmd.home, 'composite.bin'));
-    assert.equal(code, 0, stderr);
-    assert.equal(line?.verified, false);
+    for (const mode of ['stream', 'ranges'] as const) {
+      const { code, stderr, line } = await get('composite.bin', path.join(s3cmd.home, 'composite.bin'), mode);
+      assert.equal(code, 0, stderr);
+      assert.equal(line?.verified, false);
+    }
   });
 
   it('catches a corrupted stored part: a warning, and exit 65', async () => {
-    // The second part is the only stored blob of its size: flip one of its bytes on the server's disk.
+    // The last part is the only stored blob of its size: flip one of its bytes on the server's disk.
     const blobs = path.join(server.dataDir, 'blobs');
     const candidates: string[] = [];
+    const last = parts.at(-1)!;
     for (const name of await readdir(blobs, { recursive: true })) {
       const file = path.join(blobs, name);
       const info = await stat(file);
-      if (info.isFile() && info.size === parts[1]!.length) candidates.push(file);
+      if (info.isFile() && info.size === last.length) candidates.push(file);
     }
     assert.equal(candidates.length, 3, 'one second part per object');
     const before: Record<string, Buffer> = {};
@@ -121,15 +130,17 @@ describe('aitta get verifies what the MD5 cannot', () => {
         await writeFile(file, rotten);
       }
       const target = path.join(s3cmd.home, 'rotten.bin');
-      const { code, stderr } = await get('crc64nvme.bin', target);
-      assert.equal(code, 65, stderr);
-      assert.match(stderr, /^WARNING: CRC64NVME checksums do not match: computed=[A-Za-z0-9+/]{11}=, received=[A-Za-z0-9+/]{11}=$/m);
-      assert.notEqual(await md5OfFile(target), await md5OfFile(path.join(s3cmd.home, 'crc64nvme.bin')));
+      for (const mode of ['stream', 'ranges'] as const) {
+        const { code, stderr } = await get('crc64nvme.bin', target, mode);
+        assert.equal(code, 65, stderr);
+        assert.match(stderr, /^WARNING: CRC64NVME checksums do not match: computed=[A-Za-z0-9+/]{11}=, received=[A-Za-z0-9+/]{11}=$/m);
+        assert.notEqual(await md5OfFile(target), await md5OfFile(path.join(s3cmd.home, 'stream-crc64nvme.bin')));
+      }
       // s3cmd fetches the same bytes without a word: it has no MD5 to compare with.
       const byS3cmd = await s3cmd.run(['get', '--force', `s3://${BUCKET}/crc32c.bin`, path.join(s3cmd.home, 'rotten-s3cmd.bin')]);
       assert.equal(byS3cmd.code, 0);
       assert.doesNotMatch(byS3cmd.stderr, /WARNING/);
-      assert.match((await get('crc32c.bin', target)).stderr, /^WARNING: CRC32C checksums do not match/m);
+      assert.match((await get('crc32c.bin', target, 'ranges')).stderr, /^WARNING: CRC32C checksums do not match/m);
     } finally {
       for (const file of candidates) await writeFile(file, before[file]!);
     }

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { chmod, lchown, mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { stripQuotes } from '../../sdk/results.js';
@@ -16,11 +17,14 @@ import { EX_DATAERR, EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
 import { hashFile } from '../file-md5.js';
 import { ObjectChecksum } from '../object-checksum.js';
+import type { ProgressHandle } from '../progress.js';
+import { downloadRanges } from '../ranged-download.js';
 import { printExcluded, transferLine } from '../output.js';
 import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
 import { parseS3Uri } from '../s3uri.js';
 
+const MIB = 1024 * 1024;
 /** Big write buffers keep the socket reading while the disk catches up. */
 const WRITE_BUFFER = 8 * 1024 * 1024;
 
@@ -97,6 +101,23 @@ async function restoreAttrs(ctx: Context, file: string, attrs: Record<string, st
   }
 }
 
+/** Objects this many parts long or more are fetched in parallel ranges. */
+const RANGED_MIN_PARTS = 2;
+
+/** What a download is checked against: the file's MD5 (the ETag, or s3cmd's md5 attribute for a multipart object) or else its checksum. */
+interface Checks {
+  attrs: Record<string, string>;
+  expected: string;
+  checksum: ObjectChecksum | undefined;
+}
+
+function checksFor(headers: IncomingHttpHeaders): Checks {
+  const attrs = parseAttrs(headers[ATTRS_HEADER] as string | undefined);
+  const expected = attrs['md5'] ?? stripQuotes(String(headers['etag'] ?? ''));
+  // Without the file's MD5 (a multipart ETag), the full-object checksum S3 keeps, if any (never sent for a range).
+  return { attrs, expected, checksum: expected.includes('-') ? ObjectChecksum.of(headers) : undefined };
+}
+
 export async function downloadOne(ctx: Context, download: Download, mismatches: string[], options: DownloadOptions = {}): Promise<() => void> {
   const { client, config, printer, progress } = ctx;
   const { item, destination, start } = download;
@@ -110,38 +131,65 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
   if (!toStdout) await mkdir(path.dirname(destination), { recursive: true });
   const written = options.sync ? path.join(path.dirname(destination), `.aitta.${randomBytes(6).toString('hex')}.tmp`) : destination;
   const started = Date.now();
-  const response = await client.getObject(item.bucket, item.key, { rangeStart: start, checksumMode: true });
-  const total = start + Number(response.headers['content-length'] ?? 0);
-  const attrs = parseAttrs(response.headers[ATTRS_HEADER] as string | undefined);
-  const expected = attrs['md5'] ?? stripQuotes(String(response.headers['etag'] ?? ''));
-  // Without the file's MD5 (a multipart ETag), the full-object checksum S3 keeps, if any (never sent for a range).
-  const checksum = expected.includes('-') ? ObjectChecksum.of(response.headers) : undefined;
-  const handle = progress.start({ action: 'download', source: item.uri, destination, extra: '' }, total);
-  const hash = createHash('md5');
-  // A continued download is checked as a whole file, as s3cmd checks it: the part already there first.
-  if (start > 0) await hashFile(hash, destination);
-  // A 'data' listener beside the pipe sees every chunk; a Transform in the pipeline costs twice the time.
-  response.body.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    checksum?.update(chunk);
-    handle.update(chunk.length);
-  });
-  const sink = toStdout ? process.stdout : createWriteStream(written, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER });
+  const partSize = config.multipart_chunk_size_mb * MIB;
+  const ranged = !toStdout && start === 0 && ctx.parallel > 1 && (item.size ?? 0) >= RANGED_MIN_PARTS * partSize;
+  let headers: IncomingHttpHeaders;
+  let computed: string;
+  let computedChecksum: string | undefined;
+  let total: number;
+  let handle: ProgressHandle | undefined;
+  let checks: Checks;
   try {
-    await pipeline(response.body, sink, { end: !toStdout });
+    if (ranged) {
+      headers = await client.headObject(item.bucket, item.key, { checksumMode: true });
+      total = Number(headers['content-length'] ?? 0);
+      checks = checksFor(headers);
+      const progressHandle = (handle = progress.start({ action: 'download', source: item.uri, destination, extra: '' }, total));
+      const algorithm = checks.checksum?.algorithm;
+      ({ md5: computed, checksum: computedChecksum } = await downloadRanges(client, {
+        bucket: item.bucket,
+        key: item.key,
+        file: written,
+        size: total,
+        etag: String(headers['etag'] ?? '*'),
+        partSize,
+        parallel: ctx.parallel,
+        ...(algorithm ? { checksumAlgorithm: algorithm } : {}),
+        onBytes: (count) => progressHandle.update(count),
+      }));
+    } else {
+      const response = await client.getObject(item.bucket, item.key, { rangeStart: start, checksumMode: true });
+      headers = response.headers;
+      total = start + Number(headers['content-length'] ?? 0);
+      checks = checksFor(headers);
+      const { checksum } = checks;
+      const hash = createHash('md5');
+      const progressHandle = (handle = progress.start({ action: 'download', source: item.uri, destination, extra: '' }, total));
+      // A continued download is checked as a whole file, as s3cmd checks it: the part already there first.
+      if (start > 0) await hashFile(hash, destination);
+      // A 'data' listener beside the pipe sees every chunk; a Transform in the pipeline costs twice the time.
+      response.body.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        checksum?.update(chunk);
+        progressHandle.update(chunk.length);
+      });
+      const sink = toStdout ? process.stdout : createWriteStream(written, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER });
+      await pipeline(response.body, sink, { end: !toStdout });
+      computed = hash.digest('hex');
+      computedChecksum = checksum?.computed();
+    }
     handle.done('done');
     if (written !== destination) await rename(written, destination);
   } catch (error) {
-    handle.done('failed');
+    handle?.done('failed');
     if (written !== destination) await rm(written, { force: true });
     throw error;
   }
+  const { attrs, expected, checksum } = checks;
   const seconds = (Date.now() - started) / 1000;
-  const computed = hash.digest('hex');
-  const computedChecksum = checksum?.computed();
-  const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
+  const lastModified = Date.parse(String(headers['last-modified'] ?? ''));
   if (options.sync) await chmod(destination, 0o777 & ~process.umask());
-  if (options.sync && config.preserve_attrs && response.headers[ATTRS_HEADER] !== undefined) await restoreAttrs(ctx, destination, attrs);
+  if (options.sync && config.preserve_attrs && headers[ATTRS_HEADER] !== undefined) await restoreAttrs(ctx, destination, attrs);
   else if (!toStdout && !Number.isNaN(lastModified)) await utimes(destination, lastModified / 1000, lastModified / 1000);
   if (config.delete_after_fetch) await client.deleteObject(item.bucket, item.key);
   return () => {
