@@ -53,6 +53,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   multipart: { label: 'Show multipart uploads', param: 's3://BUCKET [Id]', argc: 1, run: lazy(() => import('./commands/multipart.js'), (m) => m.multipart) },
   abortmp: { label: 'Abort a multipart upload', param: 's3://BUCKET/OBJECT Id', argc: 2, run: lazy(() => import('./commands/abortmp.js'), (m) => m.abortmp) },
   listmp: { label: 'List parts of a multipart upload', param: 's3://BUCKET/OBJECT Id', argc: 2, run: lazy(() => import('./commands/listmp.js'), (m) => m.listmp) },
+  accesslog: { label: 'Enable/disable bucket access logging', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/accesslog.js'), (m) => m.accesslog) },
   sign: { label: 'Sign arbitrary string using the secret key', param: 'STRING-TO-SIGN', argc: 1, run: lazy(() => import('./commands/sign.js'), (m) => m.sign) },
   signurl: { label: 'Sign an S3 URL to provide limited public access with expiry', param: 's3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>', argc: 2, run: lazy(() => import('./commands/signurl.js'), (m) => m.signurl) },
   'ws-create': { label: 'Create Website from bucket', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/website.js'), (m) => m.wsCreate) },

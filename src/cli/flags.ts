@@ -69,6 +69,8 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--expiry-prefix <prefix>', 'apply the expiry to objects under this prefix [expire]')
     .option('-D, --restore-days <n>', 'days to keep a restored object available [restore] (default 1)')
     .addOption(new Option('--restore-priority <priority>', 'restore priority [restore]').choices(['standard', 'expedited', 'bulk']))
+    .option('--access-logging-target-prefix <uri>', 'target prefix for access logs (S3 URI) [accesslog]')
+    .option('--no-access-logging', 'disable access logging [accesslog]')
     .option('--ws-index <file>', 'name of the index document [ws-create]')
     .option('--ws-error <file>', 'name of the error document [ws-create]')
     .option('--list-md5', 'include MD5 sums in listings [ls]')
@@ -148,6 +150,8 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('expiry_prefix', flags['expiryPrefix']);
   set('restore_days', flags['restoreDays']);
   set('restore_priority', flags['restorePriority']);
+  set('log_target_prefix', flags['accessLoggingTargetPrefix']);
+  if (cliSet('accessLogging')) config.no_access_logging = true;
   set('website_index', flags['wsIndex']);
   set('website_error', flags['wsError']);
   set('human_readable_sizes', flags['humanReadableSizes']);
