@@ -56,6 +56,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   accesslog: { label: 'Enable/disable bucket access logging', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/accesslog.js'), (m) => m.accesslog) },
   sign: { label: 'Sign arbitrary string using the secret key', param: 'STRING-TO-SIGN', argc: 1, run: lazy(() => import('./commands/sign.js'), (m) => m.sign) },
   signurl: { label: 'Sign an S3 URL to provide limited public access with expiry', param: 's3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>', argc: 2, run: lazy(() => import('./commands/signurl.js'), (m) => m.signurl) },
+  fixbucket: { label: 'Fix invalid file names in a bucket', param: 's3://BUCKET[/PREFIX]', argc: 1, run: lazy(() => import('./commands/fixbucket.js'), (m) => m.fixbucket) },
   'ws-create': { label: 'Create Website from bucket', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/website.js'), (m) => m.wsCreate) },
   'ws-delete': { label: 'Delete Website', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/website.js'), (m) => m.wsDelete) },
   'ws-info': { label: 'Info about Website', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/website.js'), (m) => m.wsInfo) },
