@@ -52,6 +52,9 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--no-delete-removed', "don't delete destination objects [sync]")
     .option('--delete-after', 'perform deletes after new uploads when delete-removed is enabled [sync]')
     .option('--max-delete <n>', 'do not delete more than NUM files [del, sync]')
+    .option('--add-destination <uri>', 'additional destination for parallel uploads, in addition to last arg (repeatable) [sync]', collect)
+    .option('--cache-file <file>', 'cache FILE containing local source MD5 values [sync]')
+    .option('--stats', 'give some file-transfer stats [sync]')
     .option('--delete-after-fetch', 'delete remote objects after fetching them [get, sync]')
     .option('--exclude <glob>', 'filenames and paths matching GLOB are excluded (repeatable)', collect)
     .option('--exclude-from <file>', 'read --exclude GLOBs from FILE', collect)
@@ -142,6 +145,9 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('delete_after', flags['deleteAfter']);
   set('max_delete', flags['maxDelete']);
   set('delete_after_fetch', flags['deleteAfterFetch']);
+  config.additional_destinations = (flags['addDestination'] as string[] | undefined) ?? [];
+  set('cache_file', flags['cacheFile']);
+  set('stats', flags['stats']);
   if (cliSet('checkMd5')) config.check_md5 = flags['checkMd5'] === true;
   config.acl_grants = (flags['aclGrant'] as AclSpec[] | undefined) ?? [];
   config.acl_revokes = (flags['aclRevoke'] as AclSpec[] | undefined) ?? [];

@@ -29,12 +29,39 @@ export function elapsedSince(started: number): number {
   return Math.max(1, (Date.now() - started) / 1000);
 }
 
-/** "Done. Uploaded N bytes in S seconds, R B/s.": printed when something moved, else only with -v. */
-export function printDone(printer: Printer, verb: 'Uploaded' | 'Downloaded', bytes: number, started: number, worked: boolean): void {
+/** s3cmd's StatsInfo: what a sync found at its source and did, shown with --stats. */
+export interface SyncStats {
+  files: number;
+  size: number;
+  filesTransferred?: number;
+  sizeTransferred?: number;
+  filesCopied: number;
+  sizeCopied: number;
+  filesDeleted: number;
+  sizeDeleted?: number;
+}
+
+/** StatsInfo.format_output: a line for the source, and one for each kind of work done (s3cmd's trailing blanks kept). */
+function statsLines(stats: SyncStats): string[] {
+  const line = (what: string, files: number, size: number | undefined) => `Stats: Number of files${what}: ${files}${size === undefined ? '' : ` (${size} bytes) `}`;
+  const lines = [line('', stats.files, stats.size)];
+  if (stats.filesTransferred) lines.push(line(' transferred', stats.filesTransferred, stats.sizeTransferred));
+  if (stats.filesCopied) lines.push(line(' copied', stats.filesCopied, stats.sizeCopied));
+  if (stats.filesDeleted) lines.push(line(' deleted', stats.filesDeleted, stats.sizeDeleted));
+  return lines;
+}
+
+/** The closing "Done." line: printed when work was done, and with --stats (followed by the stats); else only with -v. */
+export function printDone(ctx: Context, line: string, record: Record<string, unknown>, worked: boolean, stats: SyncStats): void {
+  if (ctx.config.stats) ctx.printer.print([line, ...statsLines(stats)].join('\n'), { ...record, stats });
+  else if (worked) ctx.printer.print(line, record);
+  else ctx.printer.info(line);
+}
+
+/** "Done. Uploaded N bytes in S seconds, R B/s." and its JSON record. */
+export function transferDone(verb: 'Uploaded' | 'Downloaded', bytes: number, started: number): [string, Record<string, unknown>] {
   const seconds = elapsedSince(started);
-  const line = `Done. ${verb} ${bytes} bytes in ${seconds.toFixed(1)} seconds, ${formatSpeed(bytes / seconds)}.`;
-  if (worked) printer.print(line, { type: 'done', bytes, seconds });
-  else printer.info(line);
+  return [`Done. ${verb} ${bytes} bytes in ${seconds.toFixed(1)} seconds, ${formatSpeed(bytes / seconds)}.`, { type: 'done', bytes, seconds }];
 }
 
 /** A local file as sync compares it: its size, and its MD5 unless --no-check-md5. */

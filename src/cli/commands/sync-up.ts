@@ -18,7 +18,7 @@ import { compareFilelists, type CopyPair } from '../sync-compare.js';
 import { batchDeleteList } from './batch-delete.js';
 import { copyOne } from './copy.js';
 import { contentType, uploadOne } from './put.js';
-import { mayDelete, printDone, printExcludedKeys, withMd5s, type LocalEntry } from './sync-shared.js';
+import { mayDelete, printDone, printExcludedKeys, transferDone, withMd5s, type LocalEntry } from './sync-shared.js';
 
 
 /** remote_copy with metadata_update: the copy gets the local file's attributes and type. */
@@ -88,7 +88,7 @@ export async function syncUp(ctx: Context, args: string[]): Promise<number> {
   // Copies may need an object a delete would remove: then the deletes wait.
   const deleteAfter = config.delete_after || plan.copies.length > 0;
   const deleting = mayDelete(ctx, localEntries.length, plan.orphans.length) && plan.orphans.length > 0;
-  if (deleting && !deleteAfter) await batchDeleteList(ctx, plan.orphans);
+  let deleted = deleting && !deleteAfter && (await batchDeleteList(ctx, plan.orphans));
   const started = Date.now();
   let bytes = 0;
   const upload = async (entries: readonly LocalEntry[], first: number, total: number) => {
@@ -101,7 +101,17 @@ export async function syncUp(ctx: Context, args: string[]): Promise<number> {
   await upload(uploads, 0, uploads.length);
   const copied = await copyWithin(ctx, base, plan.copies);
   await upload(copied.failed, uploads.length, uploads.length + copied.failed.length);
-  if (deleting && deleteAfter) await batchDeleteList(ctx, plan.orphans);
-  printDone(printer, 'Uploaded', bytes, started, bytes + copied.bytes > 0);
+  if (deleting && deleteAfter) deleted = await batchDeleteList(ctx, plan.orphans);
+  const [line, record] = transferDone('Uploaded', bytes, started);
+  printDone(ctx, line, record, bytes + copied.bytes > 0, {
+    files: localEntries.length,
+    size: localEntries.reduce((sum, entry) => sum + entry.size, 0),
+    filesTransferred: uploads.length + copied.failed.length,
+    sizeTransferred: bytes,
+    filesCopied: plan.copies.length,
+    sizeCopied: copied.bytes,
+    // s3cmd counts the objects without a source file even when it deletes none.
+    filesDeleted: deleted ? plan.orphans.length : 0,
+  });
   return EX_OK;
 }
