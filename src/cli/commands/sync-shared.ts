@@ -5,6 +5,7 @@
 import type { Context } from '../context.js';
 import { fileMd5 } from '../file-md5.js';
 import type { LocalItem } from '../local-list.js';
+import { Md5Cache } from '../md5-cache.js';
 import { inOrder } from '../parallel.js';
 import { formatSpeed, type Printer } from '../output.js';
 
@@ -67,14 +68,24 @@ export function transferDone(verb: 'Uploaded' | 'Downloaded', bytes: number, sta
 /** A local file as sync compares it: its size, and its MD5 unless --no-check-md5. */
 export type LocalEntry = LocalItem & { size: number; md5?: string };
 
-/** The local files with their MD5s, hashed in parallel. */
+/**
+ * The local files with their MD5s, hashed in parallel; with --cache-file an
+ * unchanged file's MD5 comes from the cache, which is then saved with only
+ * this run's files (not after a --files-from run, which sees only some).
+ */
 export async function withMd5s(ctx: Context, items: readonly LocalItem[]): Promise<LocalEntry[]> {
   const entries: LocalEntry[] = items.map((item) => ({ ...item, size: item.stat.size }));
+  const cache = ctx.config.cache_file ? await Md5Cache.load(ctx.config.cache_file, ctx.printer) : undefined;
   if (ctx.config.check_md5) {
     await inOrder(entries, ctx.parallel, async (entry) => {
-      entry.md5 = await fileMd5(entry.path);
+      entry.md5 = cache?.md5(entry.stat);
+      if (entry.md5 === undefined) {
+        entry.md5 = await fileMd5(entry.path);
+        cache?.add(entry.stat, entry.md5);
+      }
       return () => undefined;
     });
   }
+  if (cache && ctx.filesFrom.length === 0) await cache.save(entries.map((entry) => entry.stat));
   return entries;
 }
