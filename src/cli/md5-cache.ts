@@ -5,6 +5,7 @@
 // this one is JSON of its own; a file that is not such a cache (s3cmd's,
 // say) is neither used nor overwritten.
 
+import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Printer } from './output.js';
@@ -82,7 +83,8 @@ export class Md5Cache {
       if (entry && entry[0] === stat.mtimeMs && entry[1] === stat.size) files[id!] = entry;
     }
     this.files = files;
-    const temporary = `${this.file}.tmp-${process.pid}`;
+    // Unique: syncs to several destinations save side by side.
+    const temporary = `${this.file}.tmp-${randomUUID()}`;
     await writeFile(temporary, JSON.stringify({ format: FORMAT, files } satisfies CacheFile));
     await rename(temporary, this.file);
   }

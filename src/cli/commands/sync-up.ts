@@ -3,7 +3,8 @@
 // files are uploaded in parallel, a file whose content already exists
 // remotely under another name is copied there server-side, and with
 // --delete-removed objects without a local file are deleted (before the
-// uploads, or after with --delete-after or when copies need them).
+// uploads, or after with --delete-after or when copies need them). With
+// --add-destination the same sync runs to every destination.
 
 import { stat } from 'node:fs/promises';
 import { buildAttrs, ATTRS_HEADER } from '../attrs.js';
@@ -43,13 +44,29 @@ async function copyWithin(ctx: Context, base: string, pairs: readonly CopyPair<L
   return { bytes, failed };
 }
 
+/**
+ * The sync to the last argument and to each --add-destination, side by side
+ * and each on its own as s3cmd's forked children are: the first failure's
+ * exit code (or error) once all have ended.
+ */
 export async function syncUp(ctx: Context, args: string[]): Promise<number> {
-  const { config, printer, client, filters } = ctx;
   const sources = args.slice(0, -1);
   for (const source of sources) {
     if (!(await stat(source).catch(() => undefined))) throw new ParameterError(`Invalid source: '${source}' is not an existing file or directory`);
   }
-  const base = formatS3Uri(parseS3Uri(args.at(-1)!)!);
+  const destinations = [args.at(-1)!, ...ctx.config.additional_destinations].map((destination) => {
+    const uri = parseS3Uri(destination);
+    if (!uri) throw new ParameterError(`Destination must be S3Uri. Got: file://${destination}`);
+    return formatS3Uri(uri);
+  });
+  const results = await Promise.allSettled(destinations.map((base) => syncUpTo(ctx, sources, base)));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<number>).value).find((code) => code !== EX_OK) ?? EX_OK;
+}
+
+async function syncUpTo(ctx: Context, sources: readonly string[], base: string): Promise<number> {
+  const { config, printer, client, filters } = ctx;
   const local = await fetchLocalList(sources, { recursive: true, followSymlinks: config.follow_symlinks, filters, filesFrom: ctx.filesFrom }, printer);
   const localEntries = await withMd5s(ctx, local.items);
   // "dir" syncs into BASE/dir/ and is compared with what is there; "dir/" and "." with BASE itself.
