@@ -34,6 +34,11 @@ describe('Md5Cache', () => {
     await writeFile(file, 'HELLO');
     await utimes(file, before.atime, new Date(before.mtimeMs + 5000));
     assert.equal(loaded.md5(await stat(file)), undefined, 'a new mtime misses');
+    await utimes(file, before.atime, new Date(before.mtimeMs - (before.mtimeMs % 1000) + 999));
+    assert.equal(loaded.md5(await stat(file)), 'md5-of-hello', 'as in s3cmd, the same second hits');
+    await writeFile(file, 'hello');
+    await utimes(file, before.atime, new Date(before.mtimeMs + 5000));
+    assert.equal(loaded.md5(await stat(file)), undefined, 'a new mtime misses');
     await writeFile(file, 'hello!');
     await utimes(file, before.atime, before.mtime);
     assert.equal(loaded.md5(await stat(file)), undefined, 'a new size misses');

@@ -1,5 +1,5 @@
 // sync's --cache-file (s3cmd's HashCache): the MD5s of local files by
-// device, inode, modification time and size, kept between runs so that a
+// device, inode, modification time (in whole seconds) and size, kept between runs so that a
 // file unchanged since the last sync is not read again. s3cmd keeps its
 // cache as a Python pickle, which is not practical to read from here, so
 // this one is JSON of its own; a file that is not such a cache (s3cmd's,
@@ -12,13 +12,18 @@ import type { Printer } from './output.js';
 
 const FORMAT = 'aitta-md5-cache/1';
 
-/** What a file's MD5 was computed for: [mtimeMs, size, md5]. */
-type Entry = [mtimeMs: number, size: number, md5: string];
+/** What a file's MD5 was computed for: [mtime, size, md5]. */
+type Entry = [mtime: number, size: number, md5: string];
 
 interface CacheFile {
   format: typeof FORMAT;
   /** By "dev:ino". */
   files: Record<string, Entry>;
+}
+
+/** The modification time in whole seconds, as s3cmd's cache keeps it. */
+function mtimeOf(stat: Stats): number {
+  return Math.trunc(stat.mtimeMs / 1000);
 }
 
 /** HashCache ignores files without a device and inode (Windows). */
@@ -66,12 +71,12 @@ export class Md5Cache {
   md5(stat: Stats): string | undefined {
     const id = identity(stat);
     const entry = id === undefined ? undefined : this.files[id];
-    return entry && entry[0] === stat.mtimeMs && entry[1] === stat.size ? entry[2] : undefined;
+    return entry && entry[0] === mtimeOf(stat) && entry[1] === stat.size ? entry[2] : undefined;
   }
 
   add(stat: Stats, md5: string): void {
     const id = identity(stat);
-    if (id !== undefined) this.files[id] = [stat.mtimeMs, stat.size, md5];
+    if (id !== undefined) this.files[id] = [mtimeOf(stat), stat.size, md5];
   }
 
   /** Writes the cache, keeping only the files of this run (HashCache.purge), through a temporary file. */
@@ -80,7 +85,7 @@ export class Md5Cache {
     for (const stat of kept) {
       const id = identity(stat);
       const entry = id === undefined ? undefined : this.files[id];
-      if (entry && entry[0] === stat.mtimeMs && entry[1] === stat.size) files[id!] = entry;
+      if (entry && entry[0] === mtimeOf(stat) && entry[1] === stat.size) files[id!] = entry;
     }
     this.files = files;
     // Unique: syncs to several destinations save side by side.
