@@ -8,6 +8,7 @@ import { parseAcl } from '../sdk/results.js';
 import { elements, escapeXml, parseXml, text } from '../sdk/xml.js';
 
 export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+export const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
 const PERMISSIONS = ['read', 'write', 'read_acp', 'write_acp', 'full_control', 'all'];
 const XSI_TYPES = { ID: 'CanonicalUser', URI: 'Group', EmailAddress: 'AmazonCustomerByEmail' } as const;
 
@@ -21,6 +22,14 @@ interface Grantee {
   name: string;
   displayName: string;
   permission: string;
+}
+
+/** One <Grant> as s3cmd writes it (Grantee.getElement). */
+export function grantXml({ kind, name, permission }: Omit<Grantee, 'displayName'>): string {
+  return (
+    `<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="${XSI_TYPES[kind]}"><${kind}>${escapeXml(name)}</${kind}></Grantee>` +
+    `<Permission>${permission}</Permission></Grant>`
+  );
 }
 
 /** OptionS3ACL: "permission:grantee" for --acl-grant/--acl-revoke, collected; optparse's words when invalid. */
@@ -98,13 +107,7 @@ export class Acl {
 
   /** get_printable_tree: the owner's ID and every grant, as s3cmd sends them. */
   toXml(): string {
-    const grants = this.grantees
-      .map(
-        (g) =>
-          `<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="${XSI_TYPES[g.kind]}"><${g.kind}>${escapeXml(g.name)}</${g.kind}></Grantee>` +
-          `<Permission>${g.permission}</Permission></Grant>`,
-      )
-      .join('');
+    const grants = this.grantees.map(grantXml).join('');
     return `<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>${escapeXml(this.ownerId)}</ID></Owner><AccessControlList>${grants}</AccessControlList></AccessControlPolicy>`;
   }
 }

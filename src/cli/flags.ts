@@ -52,6 +52,9 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--no-delete-removed', "don't delete destination objects [sync]")
     .option('--delete-after', 'perform deletes after new uploads when delete-removed is enabled [sync]')
     .option('--max-delete <n>', 'do not delete more than NUM files [del, sync]')
+    .option('--add-destination <uri>', 'additional destination for parallel uploads, in addition to last arg (repeatable) [sync]', collect)
+    .option('--cache-file <file>', 'cache FILE containing local source MD5 values [sync]')
+    .option('--stats', 'give some file-transfer stats [sync]')
     .option('--delete-after-fetch', 'delete remote objects after fetching them [get, sync]')
     .option('--exclude <glob>', 'filenames and paths matching GLOB are excluded (repeatable)', collect)
     .option('--exclude-from <file>', 'read --exclude GLOBs from FILE', collect)
@@ -69,6 +72,8 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--expiry-prefix <prefix>', 'apply the expiry to objects under this prefix [expire]')
     .option('-D, --restore-days <n>', 'days to keep a restored object available [restore] (default 1)')
     .addOption(new Option('--restore-priority <priority>', 'restore priority [restore]').choices(['standard', 'expedited', 'bulk']))
+    .option('--access-logging-target-prefix <uri>', 'target prefix for access logs (S3 URI) [accesslog]')
+    .option('--no-access-logging', 'disable access logging [accesslog]')
     .option('--ws-index <file>', 'name of the index document [ws-create]')
     .option('--ws-error <file>', 'name of the error document [ws-create]')
     .option('--list-md5', 'include MD5 sums in listings [ls]')
@@ -149,6 +154,9 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('delete_after', flags['deleteAfter']);
   set('max_delete', flags['maxDelete']);
   set('delete_after_fetch', flags['deleteAfterFetch']);
+  config.additional_destinations = (flags['addDestination'] as string[] | undefined) ?? [];
+  set('cache_file', flags['cacheFile']);
+  set('stats', flags['stats']);
   if (cliSet('checkMd5')) config.check_md5 = flags['checkMd5'] === true;
   config.acl_grants = (flags['aclGrant'] as AclSpec[] | undefined) ?? [];
   config.acl_revokes = (flags['aclRevoke'] as AclSpec[] | undefined) ?? [];
@@ -157,6 +165,8 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('expiry_prefix', flags['expiryPrefix']);
   set('restore_days', flags['restoreDays']);
   set('restore_priority', flags['restorePriority']);
+  set('log_target_prefix', flags['accessLoggingTargetPrefix']);
+  if (cliSet('accessLogging')) config.no_access_logging = true;
   set('website_index', flags['wsIndex']);
   set('website_error', flags['wsError']);
   set('human_readable_sizes', flags['humanReadableSizes']);

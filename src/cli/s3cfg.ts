@@ -117,6 +117,10 @@ export type S3Config = { [K in OptionName]: Widen<(typeof DEFAULTS)[K]> } & {
   /** --acl-grant / --acl-revoke. */
   acl_grants: AclSpec[];
   acl_revokes: AclSpec[];
+  /** --add-destination: more destinations a local → S3 sync uploads to. */
+  additional_destinations: string[];
+  /** --no-access-logging (s3cmd's log_target_prefix = False): accesslog disables logging. */
+  no_access_logging: boolean;
 };
 
 const LOG_LEVELS = new Set(['CRITICAL', 'FATAL', 'ERROR', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'NOTSET']);
@@ -128,7 +132,7 @@ export function isOption(name: string): name is OptionName {
 }
 
 export function defaultConfig(stdoutIsTty: boolean): S3Config {
-  return { ...DEFAULTS, progress_meter: stdoutIsTty, acl_public: undefined, extra_headers: {}, remove_headers: [], check_md5: true, acl_grants: [], acl_revokes: [] };
+  return { ...DEFAULTS, progress_meter: stdoutIsTty, acl_public: undefined, extra_headers: {}, remove_headers: [], check_md5: true, acl_grants: [], acl_revokes: [], additional_destinations: [], no_access_logging: false };
 }
 
 function parseBoolean(option: string, value: string): boolean {

@@ -29,7 +29,7 @@ export interface Invocation {
 }
 
 function dumpConfig(config: S3Config): string {
-  const { acl_public: _acl, extra_headers: _extra, remove_headers: _remove, check_md5: _md5, acl_grants: _grants, acl_revokes: _revokes, ...options } = config;
+  const { acl_public: _acl, extra_headers: _extra, remove_headers: _remove, check_md5: _md5, acl_grants: _grants, acl_revokes: _revokes, additional_destinations: _destinations, no_access_logging: _noLogging, ...options } = config;
   return '[default]\n' + Object.entries(options).map(([name, value]) => `${name} = ${value === true ? 'True' : value === false ? 'False' : value}\n`).join('');
 }
 

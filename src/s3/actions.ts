@@ -29,6 +29,8 @@ const ACTIONS: Record<OperationType, string> = {
   PutBucketLifecycle: 's3:PutLifecycleConfiguration',
   // IAM has no action of its own for deleting a lifecycle configuration.
   DeleteBucketLifecycle: 's3:PutLifecycleConfiguration',
+  GetBucketLogging: 's3:GetBucketLogging',
+  PutBucketLogging: 's3:PutBucketLogging',
   GetBucketRequestPayment: 's3:GetBucketRequestPayment',
   GetBucketVersioning: 's3:GetBucketVersioning',
   PutBucketVersioning: 's3:PutBucketVersioning',

@@ -11,6 +11,7 @@ import * as cors from './handlers/cors.js';
 import { deleteObjects } from './handlers/delete-objects.js';
 import * as lifecycle from './handlers/lifecycle.js';
 import { listObjects, listObjectsV2, listObjectVersions } from './handlers/listing.js';
+import * as logging from './handlers/logging.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
 import * as policy from './handlers/policy.js';
@@ -42,6 +43,8 @@ export function dispatch(ctx: RequestContext): Promise<S3Response> {
     case 'GetBucketLifecycle': return lifecycle.getBucketLifecycle(ctx as Ctx<'GetBucketLifecycle'>);
     case 'PutBucketLifecycle': return lifecycle.putBucketLifecycle(ctx as Ctx<'PutBucketLifecycle'>);
     case 'DeleteBucketLifecycle': return lifecycle.deleteBucketLifecycle(ctx as Ctx<'DeleteBucketLifecycle'>);
+    case 'GetBucketLogging': return logging.getBucketLogging(ctx as Ctx<'GetBucketLogging'>);
+    case 'PutBucketLogging': return logging.putBucketLogging(ctx as Ctx<'PutBucketLogging'>);
     case 'GetBucketRequestPayment': return buckets.getBucketRequestPayment(ctx as Ctx<'GetBucketRequestPayment'>);
     case 'GetBucketVersioning': return versioning.getBucketVersioning(ctx as Ctx<'GetBucketVersioning'>);
     case 'PutBucketVersioning': return versioning.putBucketVersioning(ctx as Ctx<'PutBucketVersioning'>);

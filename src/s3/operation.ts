@@ -33,6 +33,8 @@ export type Operation =
   | BucketOp<'GetBucketLifecycle'>
   | BucketOp<'PutBucketLifecycle'>
   | BucketOp<'DeleteBucketLifecycle'>
+  | BucketOp<'GetBucketLogging'>
+  | BucketOp<'PutBucketLogging'>
   | BucketOp<'GetBucketRequestPayment'>
   | BucketOp<'GetBucketVersioning'>
   | BucketOp<'PutBucketVersioning'>

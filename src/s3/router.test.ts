@@ -21,6 +21,8 @@ describe('router', () => {
     assert.deepEqual(op('GET', '/b?lifecycle'), { type: 'GetBucketLifecycle', bucket: 'b' });
     assert.deepEqual(op('PUT', '/b?lifecycle'), { type: 'PutBucketLifecycle', bucket: 'b' });
     assert.deepEqual(op('DELETE', '/b?lifecycle'), { type: 'DeleteBucketLifecycle', bucket: 'b' });
+    assert.deepEqual(op('GET', '/b?logging'), { type: 'GetBucketLogging', bucket: 'b' });
+    assert.deepEqual(op('PUT', '/b?logging'), { type: 'PutBucketLogging', bucket: 'b' });
     assert.deepEqual(op('POST', '/b?delete'), { type: 'DeleteObjects', bucket: 'b' });
     assert.deepEqual(op('GET', '/b?uploads'), { type: 'ListMultipartUploads', bucket: 'b' });
     assert.deepEqual(op('PUT', '/b/k'), { type: 'PutObject', bucket: 'b', key: 'k' });
@@ -79,6 +81,7 @@ describe('router', () => {
     s3Error(() => op('GET', '/b/k?partNumber=10001'), 'InvalidArgument');
     s3Error(() => op('PUT', '/b/k?uploadId=u'), 'InvalidRequest');
     s3Error(() => op('GET', '/b?website'), 'NotImplemented');
+    s3Error(() => op('DELETE', '/b?logging'), 'MethodNotAllowed');
     s3Error(() => op('POST', '/b/k'), 'MethodNotAllowed');
     s3Error(() => op('DELETE', '/'), 'MethodNotAllowed');
   });

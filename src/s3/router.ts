@@ -16,8 +16,8 @@ export interface Routed {
 
 /** Sub-resources that name a bucket configuration Aitta does not serve (yet). */
 const UNSUPPORTED_SUBRESOURCES = [
-  'accelerate', 'analytics', 'encryption', 'intelligent-tiering', 'inventory', 'legal-hold', 'logging',
-  'metrics', 'notification', 'object-lock', 'ownershipControls', 'publicAccessBlock', 'replication',
+  'accelerate', 'analytics', 'encryption', 'intelligent-tiering', 'inventory', 'legal-hold', 'metrics',
+  'notification', 'object-lock', 'ownershipControls', 'publicAccessBlock', 'replication',
   'restore', 'retention', 'select', 'torrent', 'website', 'attributes',
 ];
 
@@ -115,6 +115,7 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('tagging')) return { type: 'GetBucketTagging', bucket };
       if (query.has('cors')) return { type: 'GetBucketCors', bucket };
       if (query.has('lifecycle')) return { type: 'GetBucketLifecycle', bucket };
+      if (query.has('logging')) return { type: 'GetBucketLogging', bucket };
       if (query.has('requestPayment')) return { type: 'GetBucketRequestPayment', bucket };
       if (query.has('versioning')) return { type: 'GetBucketVersioning', bucket };
       if (query.has('versions')) return { type: 'ListObjectVersions', bucket };
@@ -130,6 +131,7 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('versioning')) return { type: 'PutBucketVersioning', bucket };
       if (query.has('cors')) return { type: 'PutBucketCors', bucket };
       if (query.has('lifecycle')) return { type: 'PutBucketLifecycle', bucket };
+      if (query.has('logging')) return { type: 'PutBucketLogging', bucket };
       if (query.has('requestPayment')) {
         throw errors.notImplemented([...query.keys()].join(','));
       }
@@ -139,6 +141,8 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams)
       if (query.has('tagging')) return { type: 'DeleteBucketTagging', bucket };
       if (query.has('cors')) return { type: 'DeleteBucketCors', bucket };
       if (query.has('lifecycle')) return { type: 'DeleteBucketLifecycle', bucket };
+      // S3 has no DeleteBucketLogging: such a request must not delete the bucket.
+      if (query.has('logging')) break;
       return { type: 'DeleteBucket', bucket };
     case 'POST':
       if (query.has('delete')) return { type: 'DeleteObjects', bucket };

@@ -9,6 +9,7 @@ const malformed = (e: unknown) => e instanceof S3Error && e.code === 'MalformedX
 describe('XML', () => {
   it('escapes text and writes S3 documents', () => {
     assert.equal(el('Key', 'a<b>&"c\''), '<Key>a&lt;b&gt;&amp;&quot;c&apos;</Key>');
+    assert.equal(el('Key', 'a\x01b\x1bc\rd\te\nf\x7f'), '<Key>a&#x1;b&#x1b;c&#xd;d\te\nf\x7f</Key>');
     assert.equal(el('Skipped', undefined), '');
     assert.match(document('R', el('A', 1)), /^<\?xml version="1.0" encoding="UTF-8"\?>\n<R xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><A>1<\/A><\/R>$/);
   });

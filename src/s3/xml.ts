@@ -13,8 +13,17 @@ export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
+/**
+ * Markup characters, and the control characters XML text cannot carry as
+ * they are (all C0 but tab and newline; a carriage return would be read as
+ * a newline): a key holding one is listed with a character reference
+ * (`a&#x1b;`), as S3 lists it, which s3cmd's fixbucket looks for.
+ */
+const TO_ESCAPE = /[&<>"'\x00-\x08\x0b-\x1f]/;
+const TO_ESCAPE_ALL = new RegExp(TO_ESCAPE.source, 'g');
+
 export function escapeXml(text: string): string {
-  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
+  return TO_ESCAPE.test(text) ? text.replace(TO_ESCAPE_ALL, (c) => ESCAPES[c] ?? `&#x${c.charCodeAt(0).toString(16)};`) : text;
 }
 
 /** `<name>escaped value</name>`, or '' when value is undefined. */

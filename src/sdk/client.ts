@@ -48,6 +48,15 @@ export interface Call {
   body?: Body;
 }
 
+export interface ListObjectsOptions {
+  prefix?: string;
+  delimiter?: string;
+  maxKeys?: number;
+  continuationToken?: string;
+  marker?: string;
+  v1?: boolean;
+}
+
 export interface GetObjectResult {
   status: number;
   headers: IncomingHttpHeaders;
@@ -287,17 +296,19 @@ export class S3Client {
   // ---------------------------------------------------------------- listing
 
   /** One page of ListObjectsV2 (or V1 with `v1`, which pages by marker). */
-  async listObjectsPage(
-    bucket: string,
-    options: { prefix?: string; delimiter?: string; maxKeys?: number; continuationToken?: string; marker?: string; v1?: boolean },
-  ): Promise<parse.ListObjectsPage> {
+  async listObjectsPage(bucket: string, options: ListObjectsOptions): Promise<parse.ListObjectsPage> {
+    return parse.parseListObjects(await this.listObjectsXml(bucket, options));
+  }
+
+  /** One page of a listing as the XML the service sent: for callers that read what parsing loses (keys XML cannot carry). */
+  async listObjectsXml(bucket: string, options: ListObjectsOptions): Promise<string> {
     const query: Record<string, string> = options.v1 ? {} : { 'list-type': '2' };
     if (options.prefix) query['prefix'] = options.prefix;
     if (options.delimiter) query['delimiter'] = options.delimiter;
     if (options.maxKeys !== undefined) query['max-keys'] = String(options.maxKeys);
     if (options.continuationToken) query['continuation-token'] = options.continuationToken;
     if (options.marker) query[options.v1 ? 'marker' : 'start-after'] = options.marker;
-    return parse.parseListObjects(await this.xml({ method: 'GET', bucket, query }));
+    return this.xml({ method: 'GET', bucket, query });
   }
 
   /** Every page of a listing, in order. */

@@ -16,23 +16,24 @@ import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
 import { compareFilelists } from '../sync-compare.js';
 import { downloadOne } from './get.js';
-import { mayDelete, printDone, printExcludedKeys, withMd5s, type LocalEntry } from './sync-shared.js';
+import { mayDelete, printDone, printExcludedKeys, transferDone, withMd5s, type LocalEntry } from './sync-shared.js';
 
 
 async function isDirectory(file: string): Promise<boolean> {
   return (await stat(file).catch(() => undefined))?.isDirectory() ?? false;
 }
 
-/** _do_deletes: within --max-delete, or none. */
-async function deleteLocal(ctx: Context, entries: readonly LocalEntry[]): Promise<void> {
+/** _do_deletes: within --max-delete, or none; the files and bytes deleted. */
+async function deleteLocal(ctx: Context, entries: readonly LocalEntry[]): Promise<{ files: number; bytes: number }> {
   if (ctx.config.max_delete > 0 && entries.length > ctx.config.max_delete) {
     ctx.printer.warning('delete: maximum requested number of deletes would be exceeded, none performed.');
-    return;
+    return { files: 0, bytes: 0 };
   }
   for (const entry of entries) {
     await unlink(entry.path);
     ctx.printer.print(`delete: '${entry.path}'`, { type: 'delete', path: entry.path });
   }
+  return { files: entries.length, bytes: entries.reduce((sum, entry) => sum + entry.size, 0) };
 }
 
 /** _set_local_filename: one object named exactly goes to the destination itself; others below it. */
@@ -84,7 +85,7 @@ export async function syncDown(ctx: Context, args: string[]): Promise<number> {
   }
   const deleteAfter = config.delete_after || plan.copies.length > 0;
   const deleting = mayDelete(ctx, remote.items.length, plan.orphans.length);
-  if (deleting && !deleteAfter) await deleteLocal(ctx, plan.orphans);
+  let deleted = deleting && !deleteAfter ? await deleteLocal(ctx, plan.orphans) : { files: 0, bytes: 0 };
   const started = Date.now();
   let bytes = 0;
   const mismatches: string[] = [];
@@ -98,6 +99,7 @@ export async function syncDown(ctx: Context, args: string[]): Promise<number> {
   await download(downloads, 0, downloads.length);
   // local_copy: the same content is already here under another name.
   const failed: RemoteItem[] = [];
+  let copiedBytes = 0;
   for (const pair of plan.copies) {
     const from = joinPath(destination, pair.from);
     const to = joinPath(destination, pair.to);
@@ -108,6 +110,7 @@ export async function syncDown(ctx: Context, args: string[]): Promise<number> {
       const source = await stat(from);
       await chmod(to, source.mode & 0o7777);
       await utimes(to, source.atime, source.mtime);
+      copiedBytes += pair.source.size ?? 0;
     } catch (error) {
       printer.warning(`Unable to copy or hardlink files ${from} -> ${to} (Reason: ${(error as Error).message})`);
       failed.push(pair.source);
@@ -115,7 +118,17 @@ export async function syncDown(ctx: Context, args: string[]): Promise<number> {
   }
   for (const [item, name] of await localNames(ctx, failed, destination, sources)) names.set(item, name);
   await download(failed, downloads.length, downloads.length + failed.length);
-  if (deleting && deleteAfter) await deleteLocal(ctx, plan.orphans);
-  printDone(printer, 'Downloaded', bytes, started, bytes > 0);
+  if (deleting && deleteAfter) deleted = await deleteLocal(ctx, plan.orphans);
+  const [line, record] = transferDone('Downloaded', bytes, started);
+  printDone(ctx, line, record, bytes > 0, {
+    files: remote.items.length,
+    size: remote.items.reduce((sum, item) => sum + (item.size ?? 0), 0),
+    filesTransferred: downloads.length + failed.length,
+    sizeTransferred: bytes,
+    filesCopied: plan.copies.length,
+    sizeCopied: copiedBytes,
+    filesDeleted: deleted.files,
+    sizeDeleted: deleted.bytes,
+  });
   return mismatches.length > 0 ? EX_DATAERR : EX_OK;
 }

@@ -14,7 +14,7 @@ import { formatS3Uri, parseS3Uri } from '../s3uri.js';
 import { compareFilelists } from '../sync-compare.js';
 import { batchDeleteList } from './batch-delete.js';
 import { copyOne } from './copy.js';
-import { elapsedSince, mayDelete, printExcludedKeys } from './sync-shared.js';
+import { elapsedSince, mayDelete, printDone, printExcludedKeys } from './sync-shared.js';
 
 export async function syncRemote(ctx: Context, args: string[]): Promise<number> {
   const { config, printer, client, filters } = ctx;
@@ -40,10 +40,11 @@ export async function syncRemote(ctx: Context, args: string[]): Promise<number> 
   }
   const deleteAfter = config.delete_after || plan.copies.length > 0;
   const deleting = mayDelete(ctx, src.items.length, plan.orphans.length) && plan.orphans.length > 0;
-  if (deleting && !deleteAfter) await batchDeleteList(ctx, plan.orphans);
+  let deleted = deleting && !deleteAfter && (await batchDeleteList(ctx, plan.orphans));
   const started = Date.now();
   let ret = EX_OK;
   let copied = 0;
+  let copiedBytes = 0;
   const copyAll = async (items: readonly RemoteItem[], first: number, total: number) => {
     await inOrder(items, ctx.parallel, async (item, i) => {
       const target = base + item.name;
@@ -52,6 +53,7 @@ export async function syncRemote(ctx: Context, args: string[]): Promise<number> 
       try {
         await copyOne(ctx, item, to.bucket, to.key, false);
         copied++;
+        copiedBytes += item.size ?? 0;
         return () => printer.print(`remote copy: '${item.uri}' -> '${target}'  ${label}`, { type: 'copy', source: item.uri, destination: target });
       } catch (error) {
         if (!(error instanceof S3ServiceError) || config.stop_on_error) throw error;
@@ -69,18 +71,24 @@ export async function syncRemote(ctx: Context, args: string[]): Promise<number> 
     try {
       await copyOne(ctx, from, to.bucket, to.key, false);
       printer.print(`remote copy: '${pair.from}' -> '${pair.to}'  [${i + 1} of ${plan.copies.length}]`, { type: 'copy', source: pair.from, destination: pair.to });
+      copiedBytes += pair.source.size ?? 0;
     } catch {
       printer.warning(`Unable to remote copy files '${base + pair.from}' -> '${base + pair.to}'`);
       failed.push(pair.source);
     }
   }
   await copyAll(failed, copies.length, copies.length + failed.length);
-  if (deleting && deleteAfter) await batchDeleteList(ctx, plan.orphans);
+  if (deleting && deleteAfter) deleted = await batchDeleteList(ctx, plan.orphans);
   const seconds = elapsedSince(started);
   // s3cmd counts every copy within the destination as done, and divides the attempts by the time.
   const attempts = copies.length + failed.length;
   const done = `Done. Copied ${copied + plan.copies.length} files in ${seconds.toFixed(1)} seconds, ${(attempts / seconds).toFixed(2)} files/s.`;
-  if (attempts > 0) printer.print(done, { type: 'done', seconds });
-  else printer.info(done);
+  printDone(ctx, done, { type: 'done', seconds }, attempts > 0, {
+    files: src.items.length,
+    size: src.items.reduce((sum, item) => sum + (item.size ?? 0), 0),
+    filesCopied: copied + plan.copies.length,
+    sizeCopied: copiedBytes,
+    filesDeleted: deleted ? plan.orphans.length : 0,
+  });
   return ret;
 }

@@ -3,7 +3,8 @@
 // files are uploaded in parallel, a file whose content already exists
 // remotely under another name is copied there server-side, and with
 // --delete-removed objects without a local file are deleted (before the
-// uploads, or after with --delete-after or when copies need them).
+// uploads, or after with --delete-after or when copies need them). With
+// --add-destination the same sync runs to every destination.
 
 import { stat } from 'node:fs/promises';
 import { buildAttrs, ATTRS_HEADER } from '../attrs.js';
@@ -18,7 +19,7 @@ import { compareFilelists, type CopyPair } from '../sync-compare.js';
 import { batchDeleteList } from './batch-delete.js';
 import { copyOne } from './copy.js';
 import { contentType, uploadOne } from './put.js';
-import { mayDelete, printDone, printExcludedKeys, withMd5s, type LocalEntry } from './sync-shared.js';
+import { mayDelete, printDone, printExcludedKeys, transferDone, withMd5s, type LocalEntry } from './sync-shared.js';
 
 
 /** remote_copy with metadata_update: the copy gets the local file's attributes and type. */
@@ -43,13 +44,29 @@ async function copyWithin(ctx: Context, base: string, pairs: readonly CopyPair<L
   return { bytes, failed };
 }
 
+/**
+ * The sync to the last argument and to each --add-destination, side by side
+ * and each on its own as s3cmd's forked children are: the first failure's
+ * exit code (or error) once all have ended.
+ */
 export async function syncUp(ctx: Context, args: string[]): Promise<number> {
-  const { config, printer, client, filters } = ctx;
   const sources = args.slice(0, -1);
   for (const source of sources) {
     if (!(await stat(source).catch(() => undefined))) throw new ParameterError(`Invalid source: '${source}' is not an existing file or directory`);
   }
-  const base = formatS3Uri(parseS3Uri(args.at(-1)!)!);
+  const destinations = [args.at(-1)!, ...ctx.config.additional_destinations].map((destination) => {
+    const uri = parseS3Uri(destination);
+    if (!uri) throw new ParameterError(`Destination must be S3Uri. Got: file://${destination}`);
+    return formatS3Uri(uri);
+  });
+  const results = await Promise.allSettled(destinations.map((base) => syncUpTo(ctx, sources, base)));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<number>).value).find((code) => code !== EX_OK) ?? EX_OK;
+}
+
+async function syncUpTo(ctx: Context, sources: readonly string[], base: string): Promise<number> {
+  const { config, printer, client, filters } = ctx;
   const local = await fetchLocalList(sources, { recursive: true, followSymlinks: config.follow_symlinks, filters, filesFrom: ctx.filesFrom }, printer);
   const localEntries = await withMd5s(ctx, local.items);
   // "dir" syncs into BASE/dir/ and is compared with what is there; "dir/" and "." with BASE itself.
@@ -88,7 +105,7 @@ export async function syncUp(ctx: Context, args: string[]): Promise<number> {
   // Copies may need an object a delete would remove: then the deletes wait.
   const deleteAfter = config.delete_after || plan.copies.length > 0;
   const deleting = mayDelete(ctx, localEntries.length, plan.orphans.length) && plan.orphans.length > 0;
-  if (deleting && !deleteAfter) await batchDeleteList(ctx, plan.orphans);
+  let deleted = deleting && !deleteAfter && (await batchDeleteList(ctx, plan.orphans));
   const started = Date.now();
   let bytes = 0;
   const upload = async (entries: readonly LocalEntry[], first: number, total: number) => {
@@ -101,7 +118,17 @@ export async function syncUp(ctx: Context, args: string[]): Promise<number> {
   await upload(uploads, 0, uploads.length);
   const copied = await copyWithin(ctx, base, plan.copies);
   await upload(copied.failed, uploads.length, uploads.length + copied.failed.length);
-  if (deleting && deleteAfter) await batchDeleteList(ctx, plan.orphans);
-  printDone(printer, 'Uploaded', bytes, started, bytes + copied.bytes > 0);
+  if (deleting && deleteAfter) deleted = await batchDeleteList(ctx, plan.orphans);
+  const [line, record] = transferDone('Uploaded', bytes, started);
+  printDone(ctx, line, record, bytes + copied.bytes > 0, {
+    files: localEntries.length,
+    size: localEntries.reduce((sum, entry) => sum + entry.size, 0),
+    filesTransferred: uploads.length + copied.failed.length,
+    sizeTransferred: bytes,
+    filesCopied: plan.copies.length,
+    sizeCopied: copied.bytes,
+    // s3cmd counts the objects without a source file even when it deletes none.
+    filesDeleted: deleted ? plan.orphans.length : 0,
+  });
   return EX_OK;
 }
