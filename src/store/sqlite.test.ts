@@ -44,6 +44,25 @@ describe('SqliteMetaStore basics', () => {
     assert.ok(existsSync(path));
   });
 
+  test('close waits for a WAL sync in flight, and every write it acknowledges survives', async () => {
+    // Closing the WAL descriptor under a pending fdatasync failed that sync, and a failed sync ends the process.
+    const path = join(tempDir(), 'meta.sqlite');
+    for (let round = 0; round < 20; round++) {
+      const store = await SqliteMetaStore.open(path);
+      if (round === 0) {
+        await store.createProject({ id: 'a'.repeat(32), name: 'project_2001234' });
+        await store.createBucket({ name: 'bkt', projectId: 'a'.repeat(32), region: '', createdAt: new Date(0) });
+      }
+      const written = store.putObject(object(`k${round}`));
+      await new Promise((resolve) => setImmediate(resolve));
+      await store.close();
+      await written;
+    }
+    const store = await SqliteMetaStore.open(path);
+    for (let round = 0; round < 20; round++) assert.equal((await store.getObject('bkt', `k${round}`))?.key, `k${round}`);
+    await store.close();
+  });
+
   test('credentials round-trip', async () => {
     const store = await openStore([]);
     const credential = {

@@ -11,7 +11,7 @@
 // schema is in sqlite-schema.ts, rows and their conversions in
 // sqlite-rows.ts, versions in sqlite-versions.ts.
 
-import { fdatasync, fdatasyncSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { fdatasync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -291,7 +291,8 @@ export class SqliteMetaStore implements MetaStore {
   private closed = false;
   /** Callbacks of committed writes waiting for the next WAL sync. */
   private awaitingSync: Array<() => void> = [];
-  private syncing = false;
+  /** The running loop of WAL syncs, while there is one. */
+  private syncing: Promise<void> | undefined;
   /** A descriptor of the WAL file, for fdatasync. */
   private readonly walFd: number;
   private readonly sql: ReturnType<typeof prepareStatements>;
@@ -872,10 +873,8 @@ export class SqliteMetaStore implements MetaStore {
     if (this.closed) return;
     this.closed = true;
     while (this.queue.length > 0) this.flush();
-    fdatasyncSync(this.walFd);
-    const done = this.awaitingSync;
-    this.awaitingSync = [];
-    for (const callback of done) callback();
+    // The sync loop still owns the WAL descriptor: closing it under an fdatasync in flight fails that sync.
+    await this.syncing;
     this.db.close();
     closeSync(this.walFd);
   }
@@ -946,11 +945,10 @@ export class SqliteMetaStore implements MetaStore {
   /** Runs `done` once everything committed so far is on disk. */
   private afterSync(done: () => void): void {
     this.awaitingSync.push(done);
-    if (!this.syncing) void this.syncWal();
+    this.syncing ??= this.syncWal();
   }
 
   private async syncWal(): Promise<void> {
-    this.syncing = true;
     while (this.awaitingSync.length > 0) {
       const done = this.awaitingSync;
       this.awaitingSync = [];
@@ -963,7 +961,7 @@ export class SqliteMetaStore implements MetaStore {
       }
       for (const callback of done) callback();
     }
-    this.syncing = false;
+    this.syncing = undefined;
   }
 
   // Helpers that run inside a write transaction.
