@@ -71,6 +71,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   setnotification: { label: 'Upload a notification policy for the bucket', param: 'FILE s3://BUCKET', argc: 2, run: lazy(() => import('./commands/notification.js'), (m) => m.setnotification) },
   getnotification: { label: 'Get a notification policy for the bucket', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/notification.js'), (m) => m.getnotification) },
   delnotification: { label: 'Remove a notification policy for the bucket', param: 's3://BUCKET', argc: 1, run: lazy(() => import('./commands/notification.js'), (m) => m.delnotification) },
+  md5sum: { label: 'Print the MD5 of objects, as md5sum prints a file\'s', param: 's3://BUCKET/OBJECT [s3://BUCKET/OBJECT...]', argc: 1, run: lazy(() => import('./commands/md5sum.js'), (m) => m.md5sum) },
   bench: { label: 'Measure an S3 endpoint: small-object ops/s and latency, listing, large and multipart throughput', param: '[s3://BUCKET[/PREFIX]]', argc: 0, run: lazy(() => import('./commands/bench.js'), (m) => m.bench) },
   cflist: { label: 'List CloudFront distribution points', param: '', argc: 0, run: lazy(() => import('./commands/cloudfront.js'), (m) => m.cloudfrontUnsupported('cflist')) },
   cfinfo: { label: 'Display CloudFront distribution point parameters', param: '[cf://DIST_ID]', argc: 0, run: lazy(() => import('./commands/cloudfront.js'), (m) => m.cloudfrontUnsupported('cfinfo')) },

@@ -4,7 +4,7 @@
 // verifies a full-object one; s3cmd has nothing to compare with. Bit rot in
 // a stored part is then caught, and the download fails. Both ways of
 // downloading: one stream, and parallel ranges (objects of two parts or more,
-// here with 5 MiB parts).
+// here with 5 MiB parts). `aitta md5sum` reads such objects to print their MD5.
 
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  PutObjectCommand,
   UploadPartCommand,
   type ChecksumAlgorithm,
   type ChecksumType,
@@ -108,6 +109,29 @@ describe('aitta get verifies what the MD5 cannot', () => {
       assert.equal(code, 0, stderr);
       assert.equal(line?.verified, false);
     }
+  });
+
+  it('md5sum prints objects\' MD5s as md5sum does, reading those only a multipart ETag describes', async () => {
+    const small = Buffer.from('small object\n');
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'dir/small.txt', Body: small }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'dir/', Body: '' }));
+    const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
+    const result = await runAitta(s3cmd, ['md5sum', '-r', `s3://${BUCKET}`]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      [`${md5(whole)}  s3://${BUCKET}/composite.bin`, `${md5(whole)}  s3://${BUCKET}/crc32c.bin`, `${md5(whole)}  s3://${BUCKET}/crc64nvme.bin`, `${md5(small)}  s3://${BUCKET}/dir/small.txt`]
+        .map((line) => line + '\n')
+        .join(''),
+    );
+    const json = await runAitta(s3cmd, ['--json', 'md5sum', `s3://${BUCKET}/dir/small.txt`, `s3://${BUCKET}/crc32c.bin`]);
+    assert.deepEqual(
+      json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { uri: string; read: boolean }).map(({ uri, read }) => [uri, read]),
+      [[`s3://${BUCKET}/crc32c.bin`, true], [`s3://${BUCKET}/dir/small.txt`, false]],
+    );
+    const missing = await runAitta(s3cmd, ['md5sum', `s3://${BUCKET}/nothing`]);
+    assert.equal(missing.code, 64);
+    assert.equal(missing.stderr, `ERROR: Parameter problem: Source object 's3://${BUCKET}/nothing' does not exist.\n`);
   });
 
   it('catches a corrupted stored part: a warning, and exit 65', async () => {
