@@ -1,8 +1,10 @@
 // `npm run bench:clients`: the `aitta` client side by side with s3cmd and the
 // aws CLI against one `aitta serve`, on the same files in the same run: a
 // large file up and down, a sync of many small files, and `ls`. Prints a
-// markdown table with the ratios the client's targets are stated in, and
-// writes it to bench/results/.
+// markdown table with the ratios the client's targets are stated in, next
+// to what the machine allows in the same run (its fdatasync'd and buffered
+// write speed, and the server's own rate for the sync's PUTs), and writes it
+// to bench/results/.
 //
 //   npm run bench:clients -- [--large-gib N] [--files N] [--file-kib N]
 
@@ -13,8 +15,11 @@ import os from "node:os";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
+import { smallOps } from "../src/bench/workloads.js";
+import { S3Client } from "../src/sdk/client.js";
 import { saveReport } from "./report.js";
 import { AITTA_MAIN, CREDENTIALS, killAll, killAllSync, spawnTracked, startServer } from "./servers.js";
+import { md5Ceiling, writeCeiling } from "./workloads.js";
 
 type Tool = "aitta" | "s3cmd" | "aws";
 const TOOLS: readonly Tool[] = ["aitta", "s3cmd", "aws"];
@@ -157,6 +162,22 @@ async function main(): Promise<void> {
       sync[tool] = await timed(command(tool, setup, { aitta: ["sync", `${tree}/`, `${bucket}/tree/`], aws: ["s3", "sync", "--no-progress", tree, `${bucket}/tree/`] }));
       ls[tool] = await timed(command(tool, setup, { aitta: ["ls", bucket], aws: ["s3", "ls", bucket] }));
     }
+    // What this machine allows, in the same run: the client targets read against these.
+    const buf = randomBytes(1024 * 1024);
+    const fsyncWrite = await writeCeiling(work, buf, largeBytes);
+    const bufferedWrite = await writeCeiling(work, buf, largeBytes, false);
+    const md5 = await md5Ceiling(buf, largeBytes);
+    const client = new S3Client({ endpoint: { hostBase: hostPort, hostBucket: hostPort, useHttps: false }, credentials: CREDENTIALS, region: "us-east-1", maxSockets: 16, retries: 0 });
+    let putRate: number;
+    try {
+      await client.createBucket("bench-ceiling");
+      const target = { client, bucket: "bench-ceiling", prefix: "" };
+      const puts = await smallOps(target, { concurrency: 16, maxOps: fileCount, maxMs: 60_000, objectBytes: fileBytes });
+      if (puts.PUT instanceof Error) throw puts.PUT;
+      putRate = puts.PUT.opsPerSec;
+    } finally {
+      client.close();
+    }
     const rows: Row[] = [
       { step: `${values["large-gib"]} GiB put`, seconds: up, bytes: largeBytes, targets: { s3cmd: 4, aws: 1.5 } },
       { step: `${values["large-gib"]} GiB get`, seconds: down, bytes: largeBytes, targets: { s3cmd: 4, aws: 1.5 } },
@@ -167,6 +188,10 @@ async function main(): Promise<void> {
     const markdown = render(rows, [
       `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load average at end ${load}`,
       "one `aitta serve` on 127.0.0.1 (durable: fsync before every acknowledgement); each tool its own bucket; times are wall clock of the whole command",
+      `this machine, same run: fdatasync'd write of ${values["large-gib"]} GiB ${fsyncWrite.toFixed(0)} MB/s (the most any durable put can reach: ` +
+        `${(fsyncWrite / (largeBytes / MB / up.s3cmd)).toFixed(2)}× s3cmd's put); buffered write of it ${bufferedWrite.toFixed(0)} MB/s; MD5 on one core ${md5.toFixed(0)} MB/s`,
+      `the server alone takes ${fileCount} PUTs of ${values["file-kib"]} KiB from aitta bench at ${putRate.toFixed(0)}/s with 16 in flight: ` +
+        `a sync of them needs ${(fileCount / putRate).toFixed(2)} s at least (${(sync.s3cmd / (fileCount / putRate)).toFixed(2)}× s3cmd's sync)`,
     ]);
     process.stdout.write(markdown);
     process.stdout.write(`[bench] written to ${await saveReport(markdown, startedAt, "clients-")}\n`);

@@ -18,7 +18,7 @@ import { RssSampler } from "./rss.js";
 import * as w from "../src/bench/workloads.js";
 import { S3Client } from "../src/sdk/client.js";
 import { CREDENTIALS, SERVER_NAMES, killAll, killAllSync, startServer, type ServerName } from "./servers.js";
-import { curlGet, fdatasyncWriteCeiling, md5Ceiling, toolDriver } from "./workloads.js";
+import { curlGet, md5Ceiling, toolDriver, writeCeiling } from "./workloads.js";
 
 interface Config {
   servers: ServerName[];
@@ -224,8 +224,8 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
 
 const CLIENT_NAMES: Record<SmallClient, string> = { wrk: "wrk", ab: "ab", node: "aitta bench" };
 
-function rows(cfg: Config, writeCeiling: Cell): MetricRow[] {
-  const ofCeiling = writeCeiling.kind === "num" ? { op: ">=" as const, value: 0.9 * writeCeiling.value } : undefined;
+function rows(cfg: Config, diskCeiling: Cell): MetricRow[] {
+  const ofCeiling = diskCeiling.kind === "num" ? { op: ">=" as const, value: 0.9 * diskCeiling.value } : undefined;
   const c = cfg.concurrency;
   const by = (op: w.SmallOp): string => CLIENT_NAMES[smallClient(op, cfg.tools)];
   const L = size(cfg.largeBytes);
@@ -280,7 +280,7 @@ async function main(): Promise<void> {
   try {
     const buf = randomBytes(w.MiB);
     log(`data under ${root}; servers: ${cfg.servers.join(", ")}${cfg.quick ? " (quick)" : ""}`);
-    const writeCeiling = await measure(`fdatasync'd write of ${size(cfg.largeBytes)} MB/s`, () => fdatasyncWriteCeiling(root, buf, cfg.largeBytes));
+    const diskCeiling = await measure(`fdatasync'd write of ${size(cfg.largeBytes)} MB/s`, () => writeCeiling(root, buf, cfg.largeBytes));
     const md5 = await measure(`MD5 of ${size(cfg.largeBytes)}, one core MB/s`, () => md5Ceiling(buf, cfg.largeBytes));
     const curl = onPath("curl");
     if (!curl) log("curl not found on PATH: the curl GET column is skipped");
@@ -305,10 +305,10 @@ async function main(): Promise<void> {
         `clients: each small-op row names its own, the same for every server: wrk (one thread, cycling through presigned URLs, one per key) and ab (keep-alive HEADs of one key's presigned URL) are C and leave the servers the CPU; aitta bench's Node client, used where neither is on PATH and for every other row, spends about a core of its own`,
       ],
       ceilings: [
-        { label: `fdatasync'd sequential write, ${size(cfg.largeBytes)} in 1 MiB writes`, cell: writeCeiling },
+        { label: `fdatasync'd sequential write, ${size(cfg.largeBytes)} in 1 MiB writes`, cell: diskCeiling },
         { label: `MD5, one core, ${size(cfg.largeBytes)}`, cell: md5 },
       ],
-      rows: rows(cfg, writeCeiling),
+      rows: rows(cfg, diskCeiling),
       servers: cfg.servers,
       cells,
       notes: [

@@ -69,14 +69,14 @@ export async function curlGet(target: Target, key: string, bytes: number): Promi
   return (speed ?? NaN) / 1e6;
 }
 
-/** Sequential write of `bytes` (the same 1 MiB buffers) to a file in `dir`, then fdatasync; MB/s. */
-export async function fdatasyncWriteCeiling(dir: string, buf: Buffer, bytes: number): Promise<number> {
+/** Sequential write of `bytes` (the same 1 MiB buffers) to a file in `dir`, then fdatasync unless `sync` is false; MB/s. */
+export async function writeCeiling(dir: string, buf: Buffer, bytes: number, sync = true): Promise<number> {
   const file = join(dir, "ceiling.bin");
   const t0 = performance.now();
   const fh = await open(file, "w");
   try {
     for await (const c of chunks(buf, bytes)) await fh.write(c);
-    await fh.datasync();
+    if (sync) await fh.datasync();
   } finally {
     await fh.close();
   }
