@@ -6,7 +6,9 @@
 // worker thread (hash-worker.ts), each range once it and all before it are
 // written.
 
-import { open, type FileHandle } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { ChecksumAlgorithm } from '../checksum-types.js';
 import type { S3Client } from '../sdk/client.js';
@@ -25,17 +27,19 @@ export interface RangedDownload {
   onBytes: (count: number) => void;
 }
 
+/** Big write buffers keep each socket reading while the disk catches up (one writev per batch). */
+const WRITE_BUFFER = 8 * 1024 * 1024;
+
 /** Writes one range's body at its offset; resolves when all of it is written. */
-async function fetchRange(client: S3Client, d: RangedDownload, fh: FileHandle, start: number, end: number): Promise<void> {
+async function fetchRange(client: S3Client, d: RangedDownload, start: number, end: number): Promise<void> {
   const { body } = await client.getObject(d.bucket, d.key, { rangeStart: start, rangeEnd: end, ifMatch: d.etag });
-  let position = start;
-  for await (const chunk of body) {
-    const data = chunk as Buffer;
-    await fh.write(data, 0, data.length, position);
-    position += data.length;
-    d.onBytes(data.length);
-  }
-  if (position !== end + 1) throw new Error(`range ${start}-${end} ended after ${position - start} bytes`);
+  let received = 0;
+  body.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    d.onBytes(chunk.length);
+  });
+  await pipeline(body, createWriteStream(d.file, { flags: 'r+', start, highWaterMark: WRITE_BUFFER }));
+  if (received !== end - start + 1) throw new Error(`range ${start}-${end} ended after ${received} bytes`);
 }
 
 /** The hash worker for `file`: told ranges in order, then asked for the result. */
@@ -62,7 +66,8 @@ function hashWorker(file: string, algorithm: ChecksumAlgorithm | undefined) {
 export async function downloadRanges(client: S3Client, d: RangedDownload): Promise<HashWorkerResult> {
   const count = Math.ceil(d.size / d.partSize);
   const ranges = Array.from({ length: count }, (_, i) => [i * d.partSize, Math.min(d.size, (i + 1) * d.partSize) - 1] as const);
-  const fh = await open(d.file, 'w');
+  // Created (or emptied) once; each range then writes into it at its offset.
+  await (await open(d.file, 'w')).close();
   const hasher = hashWorker(d.file, d.checksumAlgorithm);
   try {
     const written = new Array<boolean>(count).fill(false);
@@ -73,7 +78,7 @@ export async function downloadRanges(client: S3Client, d: RangedDownload): Promi
       while (!failed && next < count) {
         const i = next++;
         try {
-          await fetchRange(client, d, fh, ...ranges[i]!);
+          await fetchRange(client, d, ...ranges[i]!);
         } catch (error) {
           failed = true;
           throw error;
@@ -82,13 +87,11 @@ export async function downloadRanges(client: S3Client, d: RangedDownload): Promi
         for (; hashed < count && written[hashed]; hashed++) hasher.hash(...ranges[hashed]!);
       }
     };
-    // Every worker settles before the file is closed, so none writes to a closed handle.
     const settled = await Promise.allSettled(Array.from({ length: Math.min(d.parallel, count) }, worker));
     const rejected = settled.find((result) => result.status === 'rejected');
     if (rejected) throw rejected.reason;
     return await hasher.result();
   } finally {
     await hasher.stop();
-    await fh.close();
   }
 }
