@@ -169,7 +169,7 @@ export class S3Client {
       host,
       target: queryString ? `${path}?${queryString}` : path,
       headers,
-      body: body === undefined || Buffer.isBuffer(body) ? body : body.open(),
+      body: body === undefined || Buffer.isBuffer(body) ? body : body.open,
     };
   }
 

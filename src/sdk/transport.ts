@@ -14,7 +14,8 @@ export interface WireRequest {
   /** Encoded path and query string. */
   target: string;
   headers: Record<string, string>;
-  body?: Buffer | Readable;
+  /** Bytes, or a stream opened only once the request has a connection (queued requests hold no file open). */
+  body?: Buffer | (() => Readable);
 }
 
 export class Transport {
@@ -46,8 +47,11 @@ export class Transport {
       if (body === undefined) req.end();
       else if (Buffer.isBuffer(body)) req.end(body);
       else {
-        body.once('error', (error) => req.destroy(error));
-        body.pipe(req);
+        req.once('socket', () => {
+          const stream = body();
+          stream.once('error', (error) => req.destroy(error));
+          stream.pipe(req);
+        });
       }
     });
   }
