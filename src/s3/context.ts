@@ -35,7 +35,8 @@ export type ResponseHeaders = Record<string, string | number>;
 export interface S3Response {
   status: number;
   headers: ResponseHeaders;
-  body?: string | Buffer | Readable;
+  /** A Buffer[] is one body in pieces (a large XML document). */
+  body?: string | Buffer | Buffer[] | Readable;
 }
 
 /** A single-valued request header (the first, if sent twice). */
@@ -44,7 +45,7 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function xmlResponse(body: string, status = 200, headers: ResponseHeaders = {}): S3Response {
+export function xmlResponse(body: string | Buffer[], status = 200, headers: ResponseHeaders = {}): S3Response {
   return { status, headers: { 'Content-Type': 'application/xml', ...headers }, body };
 }
 
