@@ -90,8 +90,11 @@ async function send(req: IncomingMessage, res: ServerResponse, response: S3Respo
     res.cork();
     for (const piece of body) res.write(piece);
     res.end();
-  } else {
+  } else if (body instanceof Readable) {
     await pipeline(body, res);
+  } else {
+    await body.writeTo(res);
+    res.end();
   }
 }
 

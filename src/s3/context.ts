@@ -3,7 +3,7 @@
 // node:http objects; http/server.ts writes the S3Response.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Payload, RequestTarget } from '../auth/authenticate.js';
 import type { ServerConfig } from '../config.js';
 import type { BlobStore } from '../store/blob.js';
@@ -32,11 +32,16 @@ export interface RequestContext<O extends Operation = Operation> {
 
 export type ResponseHeaders = Record<string, string | number>;
 
+/** A body that writes itself (an object's blobs): resolves once `to` has taken all of it. */
+export interface BodyWriter {
+  writeTo(to: Writable): Promise<void>;
+}
+
 export interface S3Response {
   status: number;
   headers: ResponseHeaders;
   /** A Buffer[] is one body in pieces (a large XML document). */
-  body?: string | Buffer | Buffer[] | Readable;
+  body?: string | Buffer | Buffer[] | Readable | BodyWriter;
 }
 
 /** A single-valued request header (the first, if sent twice). */
