@@ -74,6 +74,8 @@ async function send(req: IncomingMessage, res: ServerResponse, response: S3Respo
   const headers = response.headers;
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     headers['Content-Length'] = Buffer.byteLength(body);
+  } else if (Array.isArray(body)) {
+    headers['Content-Length'] = body.reduce((length, piece) => length + piece.length, 0);
   } else if (body === undefined && headers['Content-Length'] === undefined && req.method !== 'HEAD') {
     headers['Content-Length'] = 0;
   }
@@ -83,8 +85,16 @@ async function send(req: IncomingMessage, res: ServerResponse, response: S3Respo
     res.end();
   } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
     res.end(body);
-  } else {
+  } else if (Array.isArray(body)) {
+    // Corked: the head and every piece leave in one writev.
+    res.cork();
+    for (const piece of body) res.write(piece);
+    res.end();
+  } else if (body instanceof Readable) {
     await pipeline(body, res);
+  } else {
+    await body.writeTo(res);
+    res.end();
   }
 }
 

@@ -3,7 +3,7 @@
 // node:http objects; http/server.ts writes the S3Response.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Payload, RequestTarget } from '../auth/authenticate.js';
 import type { ServerConfig } from '../config.js';
 import type { BlobStore } from '../store/blob.js';
@@ -34,10 +34,16 @@ export interface RequestContext<O extends Operation = Operation> {
 
 export type ResponseHeaders = Record<string, string | number>;
 
+/** A body that writes itself (an object's blobs): resolves once `to` has taken all of it. */
+export interface BodyWriter {
+  writeTo(to: Writable): Promise<void>;
+}
+
 export interface S3Response {
   status: number;
   headers: ResponseHeaders;
-  body?: string | Buffer | Readable;
+  /** A Buffer[] is one body in pieces (a large XML document). */
+  body?: string | Buffer | Buffer[] | Readable | BodyWriter;
 }
 
 /** A single-valued request header (the first, if sent twice). */
@@ -46,7 +52,7 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function xmlResponse(body: string, status = 200, headers: ResponseHeaders = {}): S3Response {
+export function xmlResponse(body: string | Buffer[], status = 200, headers: ResponseHeaders = {}): S3Response {
   return { status, headers: { 'Content-Type': 'application/xml', ...headers }, body };
 }
 

@@ -1,13 +1,16 @@
 // Streams an object's bytes, or a range of them, from wherever they live:
 // inline in the metadata store, or a sequence of blobs (one for a plain PUT,
-// one per part for a multipart object), opened one after another.
+// one per part for a multipart object), opened one after another: as a
+// stream (to copy it) or written to a response.
 
 import { Readable } from 'node:stream';
 import type { BlobStore } from '../store/blob.js';
 import type { ObjectRecord, StoredPart } from '../store/meta.js';
+import type { BodyWriter } from './context.js';
 import type { ByteRange } from './range.js';
 
-async function* partsInRange(blobs: BlobStore, parts: StoredPart[], range: ByteRange): AsyncGenerator<Buffer> {
+/** The byte range of each blob that holds part of `range`, in order. */
+function* blobRanges(parts: StoredPart[], range: ByteRange): Generator<{ blobId: string; start: number; end: number }> {
   let offset = 0;
   for (const part of parts) {
     const partStart = offset;
@@ -15,18 +18,26 @@ async function* partsInRange(blobs: BlobStore, parts: StoredPart[], range: ByteR
     offset += part.size;
     if (part.size === 0 || partEnd < range.start) continue;
     if (partStart > range.end) break;
-    const start = Math.max(range.start, partStart) - partStart;
-    const end = Math.min(range.end, partEnd) - partStart;
-    yield* blobs.read(part.blobId, start, end) as AsyncIterable<Buffer>;
+    yield { blobId: part.blobId, start: Math.max(range.start, partStart) - partStart, end: Math.min(range.end, partEnd) - partStart };
   }
 }
 
-/** The object's bytes (or a range): a Buffer when they are inline, else a stream of its blobs. */
-export function objectBody(blobs: BlobStore, object: ObjectRecord, range?: ByteRange): Buffer | Readable {
+async function* partsInRange(blobs: BlobStore, parts: StoredPart[], range: ByteRange): AsyncGenerator<Buffer> {
+  for (const { blobId, start, end } of blobRanges(parts, range)) yield* blobs.read(blobId, start, end) as AsyncIterable<Buffer>;
+}
+
+/** The object's bytes (or a range) for a response: a Buffer when they are inline, else its blobs written in turn. */
+export function objectBody(blobs: BlobStore, object: ObjectRecord, range?: ByteRange): Buffer | BodyWriter {
   if (object.data.kind === 'inline') {
     return range ? object.data.bytes.subarray(range.start, range.end + 1) : object.data.bytes;
   }
-  return objectStream(blobs, object, range);
+  const { parts } = object.data;
+  const whole = range ?? { start: 0, end: object.size - 1 };
+  return {
+    async writeTo(to) {
+      for (const { blobId, start, end } of blobRanges(parts, whole)) await blobs.writeTo(blobId, start, end, to);
+    },
+  };
 }
 
 export function objectStream(blobs: BlobStore, object: ObjectRecord, range?: ByteRange): Readable {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { S3Error } from '../errors.js';
-import { children, document, el, parseXml, readSmallBody, text } from './xml.js';
+import { children, document, el, isoDate, parseXml, readSmallBody, text, XmlChunks } from './xml.js';
 
 const malformed = (e: unknown) => e instanceof S3Error && e.code === 'MalformedXML';
 
@@ -12,6 +12,20 @@ describe('XML', () => {
     assert.equal(el('Key', 'a\x01b\x1bc\rd\te\nf\x7f'), '<Key>a&#x1;b&#x1b;c&#xd;d\te\nf\x7f</Key>');
     assert.equal(el('Skipped', undefined), '');
     assert.match(document('R', el('A', 1)), /^<\?xml version="1.0" encoding="UTF-8"\?>\n<R xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><A>1<\/A><\/R>$/);
+  });
+
+  it('writes a large document in pieces that join to the whole, multi-byte characters intact', () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => el('Key', `kéy-${i}-€`));
+    const xml = new XmlChunks('R');
+    for (const entry of entries) xml.add(entry);
+    const pieces = xml.end();
+    assert.ok(pieces.length > 1);
+    assert.equal(Buffer.concat(pieces).toString('utf8'), document('R', entries.join('')));
+  });
+
+  it('formats dates as toISOString does, whichever second it formatted before', () => {
+    const times = [0, 5, 42, 999, 1000, 1_764_161_000_007, 1_764_161_000_070, 1_764_161_000_700, 1_764_160_999_999, -1, 253_402_300_800_001];
+    for (const ms of [...times, ...times.reverse()]) assert.equal(isoDate(new Date(ms)), new Date(ms).toISOString());
   });
 
   it('parses request bodies into elements, repeated ones as arrays, decoding predefined entities and keeping spaces', () => {

@@ -32,13 +32,63 @@ export function el(name: string, value: string | number | boolean | undefined): 
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
-/** A whole document: declaration plus a root element in the S3 namespace. */
-export function document(root: string, inner: string, xmlns = S3_XMLNS): string {
-  return `${XML_DECLARATION}<${root}${xmlns ? ` xmlns="${xmlns}"` : ''}>${inner}</${root}>`;
+function openDocument(root: string, xmlns: string): string {
+  return `${XML_DECLARATION}<${root}${xmlns ? ` xmlns="${xmlns}"` : ''}>`;
 }
 
+/** A whole document: declaration plus a root element in the S3 namespace. */
+export function document(root: string, inner: string, xmlns = S3_XMLNS): string {
+  return `${openDocument(root, xmlns)}${inner}</${root}>`;
+}
+
+/** Characters of a large document gathered before they are encoded into one of its Buffers. */
+const CHUNK_CHARS = 16 * 1024;
+
+/**
+ * A large document (a listing), root in the S3 namespace, built as Buffers of
+ * about CHUNK_CHARS characters each: one string of the whole would be
+ * flattened and then encoded into a large fresh allocation, which costs more
+ * than writing the XML.
+ */
+export class XmlChunks {
+  private readonly buffers: Buffer[] = [];
+  private pending: string;
+
+  constructor(private readonly root: string) {
+    this.pending = openDocument(root, S3_XMLNS);
+  }
+
+  add(xml: string): void {
+    this.pending += xml;
+    if (this.pending.length >= CHUNK_CHARS) {
+      this.buffers.push(Buffer.from(this.pending, 'utf8'));
+      this.pending = '';
+    }
+  }
+
+  /** Closes the root element; the document's bytes in order. */
+  end(): Buffer[] {
+    this.buffers.push(Buffer.from(`${this.pending}</${this.root}>`, 'utf8'));
+    return this.buffers;
+  }
+}
+
+// A listing's objects were mostly written within a few seconds of each
+// other: their dates share the formatted part up to the second.
+let formattedSecond = NaN;
+let secondPrefix = '';
+
+/** ISO 8601 with milliseconds, as S3 writes dates (Date.toISOString's form). */
 export function isoDate(date: Date): string {
-  return date.toISOString();
+  const ms = date.getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== formattedSecond) {
+    // Up to and including the '.' before the milliseconds.
+    secondPrefix = date.toISOString().slice(0, -4);
+    formattedSecond = second;
+  }
+  const millis = ms - second * 1000;
+  return `${secondPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 const parser = new XMLParser({

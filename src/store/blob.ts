@@ -1,6 +1,8 @@
 // The blob store: the bytes of objects and parts, named by generated ids
 // (never by object keys). The filesystem implementation is fs-blob.ts.
 
+import type { Writable } from 'node:stream';
+
 export interface BlobWriteResult {
   blobId: string;
   size: number;
@@ -16,6 +18,13 @@ export interface BlobStore {
   write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void | Promise<void>, maxBytes: number): Promise<BlobWriteResult>;
   /** Reads bytes start..end inclusive (the whole blob when omitted). */
   read(blobId: string, start?: number, end?: number): NodeJS.ReadableStream;
+  /**
+   * Writes bytes start..end inclusive to `to`, reading ahead of it into
+   * buffers reused from one call to the next; resolves once `to` has taken
+   * every byte. The way to send a blob: unlike piping read(), no fresh
+   * memory (page faults, garbage to collect) per chunk.
+   */
+  writeTo(blobId: string, start: number, end: number, to: Writable): Promise<void>;
   /** Removes a blob; a missing blob is not an error. */
   remove(blobId: string): Promise<void>;
   /** Every blob id with its file's modification time (for the orphan sweep). */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { S3Error } from '../errors.js';
 import { FsBlobStore } from './fs-blob.js';
@@ -115,6 +116,36 @@ describe('FsBlobStore', () => {
     await store.remove(first!);
     await store.remove('0'.repeat(32));
     assert.equal((await listAll(store)).length, 19);
+  });
+
+  test('writeTo writes a range through reused buffers, concurrent calls intact, and fails with its destination', async () => {
+    const store = newStore();
+    const size = 5 * 1024 * 1024 + 123;
+    const { blobId } = await store.write(chunks([size]), () => {}, size);
+    const whole = await readAll(store.read(blobId));
+    const collect = async (start: number, end: number, delayMs: number): Promise<Buffer> => {
+      const parts: Buffer[] = [];
+      // A slow destination, so that reads run ahead of its writes: each chunk is copied when taken.
+      const to = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          parts.push(Buffer.from(chunk));
+          setTimeout(callback, delayMs);
+        },
+      });
+      await store.writeTo(blobId, start, end, to);
+      return Buffer.concat(parts);
+    };
+    const [all, middle, tail] = await Promise.all([collect(0, size - 1, 2), collect(1_048_000, 3_200_000, 0), collect(size - 10, size - 1, 1)]);
+    assert.ok(all.equals(whole));
+    assert.ok(middle.equals(whole.subarray(1_048_000, 3_200_001)));
+    assert.ok(tail.equals(whole.subarray(size - 10)));
+    assert.ok((await collect(0, size - 1, 0)).equals(whole));
+    const failing = new Writable({ write: (_chunk, _encoding, callback) => callback(new Error('refused')) });
+    failing.on('error', () => {});
+    await assert.rejects(store.writeTo(blobId, 0, size - 1, failing), /refused/);
+    const stalled = new Writable({ write: () => setImmediate(() => stalled.destroy()) });
+    await assert.rejects(store.writeTo(blobId, 0, size - 1, stalled), /closed/);
+    await assert.rejects(store.writeTo('0'.repeat(32), 0, 10, new Writable()), { code: 'ENOENT' });
   });
 
   test('read of a missing blob errors on the stream', async () => {

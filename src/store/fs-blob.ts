@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
 import { lstat, mkdir, open, opendir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { errors } from '../errors.js';
 import type { BlobStore, BlobWriteResult } from './blob.js';
 
@@ -15,10 +16,25 @@ const WRITE_BATCH_BYTES = 1024 * 1024;
 const WRITE_BATCH_BUFFERS = 1024;
 /** Bytes written between background fdatasyncs of a large blob. */
 const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
-/** Read stream buffer size. */
+/** Read stream buffer size, and the size of writeTo's buffers. */
 const READ_CHUNK_BYTES = 1024 * 1024;
+/** Reads writeTo keeps ahead of the socket: its buffers per call. */
+const READ_AHEAD_BUFFERS = 4;
+/** writeTo's idle buffers kept for the next call; more are freed. */
+const SPARE_READ_BUFFERS = 8;
 const BLOB_ID = /^[0-9a-f]{32}$/;
 const FAN_OUT_DIR = /^[0-9a-f]{2}$/;
+
+/** writeTo's buffers between calls, shared by every store of the process. */
+const spareReadBuffers: Buffer[] = [];
+
+/** Resolves when `to` has taken `chunk` (its callback: the memory is no longer in use). */
+function writeChunk(to: Writable, chunk: Buffer): Promise<void> {
+  const written = new Promise<void>((resolve, reject) => to.write(chunk, (error) => (error ? reject(error) : resolve())));
+  // Awaited later: a failure meanwhile is not an unhandled rejection.
+  written.catch(() => {});
+  return written;
+}
 
 export class FsBlobStore implements BlobStore {
   private readonly blobsDir: string;
@@ -66,6 +82,36 @@ export class FsBlobStore implements BlobStore {
 
   read(blobId: string, start?: number, end?: number): NodeJS.ReadableStream {
     return createReadStream(this.pathOf(blobId), { start, end, highWaterMark: READ_CHUNK_BYTES });
+  }
+
+  async writeTo(blobId: string, start: number, end: number, to: Writable): Promise<void> {
+    const file = await open(this.pathOf(blobId), 'r');
+    const buffers: Buffer[] = [];
+    // writes[i] is the write of buffers[i] in flight: that buffer is reused only once it settled.
+    const writes: Array<Promise<void>> = [];
+    // A destination closed early (a client gone) may never call back for what it took: stop waiting then.
+    let onClose!: () => void;
+    const closed = new Promise<void>((_resolve, reject) => (onClose = () => reject(new Error('the destination closed'))));
+    closed.catch(() => {});
+    to.once('close', onClose);
+    try {
+      for (let position = start, i = 0; position <= end; i = (i + 1) % READ_AHEAD_BUFFERS) {
+        if (buffers.length === i) buffers.push(spareReadBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK_BYTES));
+        await Promise.race([writes[i], closed]);
+        const buffer = buffers[i]!;
+        const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - position + 1), position);
+        if (bytesRead === 0) throw new Error(`blob ${blobId} ends before byte ${position}`);
+        position += bytesRead;
+        writes[i] = writeChunk(to, buffer.subarray(0, bytesRead));
+      }
+      await Promise.race([Promise.all(writes), closed]);
+    } finally {
+      to.off('close', onClose);
+      // Buffers go back only once no write holds them: every write settled, or the destination closed.
+      await Promise.race([Promise.allSettled(writes), closed.catch(() => {})]);
+      await file.close();
+      for (const buffer of buffers) if (spareReadBuffers.length < SPARE_READ_BUFFERS) spareReadBuffers.push(buffer);
+    }
   }
 
   async remove(blobId: string): Promise<void> {

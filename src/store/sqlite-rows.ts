@@ -38,7 +38,20 @@ export interface ObjectRow {
   bytes: Buffer | null;
 }
 
-export type SummaryRow = Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'storage_class' | 'owner_project_id'>;
+/** A listing's raw row: the values of SUMMARY_COLUMNS, in order. */
+export type SummaryValues = [key: string, size: number, etag: string, lastModified: number, storageClass: string, ownerProjectId: string];
+
+/** The values of UPLOAD_COLUMNS, in order. */
+export type UploadValues = [
+  uploadId: string,
+  bucket: string,
+  key: string,
+  initiated: number,
+  contentType: string,
+  attrs: string,
+  storageClass: string,
+  ownerProjectId: string,
+];
 
 /** The object fields kept as JSON in objects.attrs. */
 export interface ObjectAttrs {
@@ -197,15 +210,12 @@ export function quotaProblem(state: QuotaStateRow | undefined, addBytes: number,
   return undefined;
 }
 
-export function toSummary(row: SummaryRow): ObjectSummary {
-  return {
-    key: row.key,
-    size: row.size,
-    etag: row.etag,
-    lastModified: new Date(row.last_modified),
-    storageClass: row.storage_class,
-    ownerProjectId: row.owner_project_id,
-  };
+export function toSummary([key, size, etag, lastModified, storageClass, ownerProjectId]: SummaryValues): ObjectSummary {
+  return { key, size, etag, lastModified: new Date(lastModified), storageClass, ownerProjectId };
+}
+
+export function toUploadRow([upload_id, bucket, key, initiated, content_type, attrs, storage_class, owner_project_id]: UploadValues): UploadRow {
+  return { upload_id, bucket, key, initiated, content_type, attrs, storage_class, owner_project_id };
 }
 
 export function toObject(row: ObjectRow): ObjectRecord {
@@ -273,8 +283,10 @@ export function blobIdsOf(object: ObjectRecord): string[] {
   return object.data.kind === 'parts' ? object.data.parts.map((part) => part.blobId) : [];
 }
 
+/** In the order of SummaryValues. */
 export const SUMMARY_COLUMNS = 'key, size, etag, last_modified, storage_class, owner_project_id';
 export const OBJECT_COLUMNS = `bucket, ${SUMMARY_COLUMNS}, content_type, attrs, parts, version_id`;
+/** In the order of UploadValues. */
 export const UPLOAD_COLUMNS = 'upload_id, bucket, key, initiated, content_type, attrs, storage_class, owner_project_id';
 export const PART_COLUMNS = 'upload_id, part_number, blob_id, size, etag, checksum, last_modified';
 

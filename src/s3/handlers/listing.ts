@@ -10,7 +10,7 @@ import type { Operation } from '../operation.js';
 import { OwnerNames, ownerXml } from '../owner.js';
 import { requireBucket } from '../require-bucket.js';
 import { checkedVersionId } from '../versions.js';
-import { document, el, isoDate } from '../xml.js';
+import { el, isoDate, XmlChunks } from '../xml.js';
 
 type ListOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
@@ -36,16 +36,18 @@ function commonParams(ctx: RequestContext, bucket: string): Common {
   };
 }
 
-async function entriesXml(ctx: RequestContext, page: ListPage, common: Common, withOwner: boolean): Promise<string> {
+async function addEntries(xml: XmlChunks, ctx: RequestContext, page: ListPage, common: Common, withOwner: boolean): Promise<void> {
   const owners = new Map<string, string>();
   if (withOwner) {
     const names = new OwnerNames(ctx.services.meta);
     for (const id of new Set(page.objects.map((o) => o.ownerProjectId))) owners.set(id, ownerXml(await names.get(id)));
   }
-  let xml = '';
-  for (const object of page.objects) xml += contentsXml(object, common, owners.get(object.ownerProjectId) ?? '');
-  for (const prefix of page.commonPrefixes) xml += `<CommonPrefixes>${el('Prefix', common.encode(prefix))}</CommonPrefixes>`;
-  return xml;
+  for (const object of page.objects) xml.add(contentsXml(object, common, owners.get(object.ownerProjectId) ?? ''));
+  addCommonPrefixes(xml, page.commonPrefixes, common);
+}
+
+function addCommonPrefixes(xml: XmlChunks, prefixes: string[], common: Common): void {
+  for (const prefix of prefixes) xml.add(`<CommonPrefixes>${el('Prefix', common.encode(prefix))}</CommonPrefixes>`);
 }
 
 /** One <Contents>: this is the hot loop of a listing, so only the key goes through the escaper (the rest cannot hold markup). */
@@ -72,13 +74,10 @@ export async function listObjects(ctx: ListOperation<'ListObjects'>): Promise<S3
   // S3 sends NextMarker only when a delimiter was given; without one the
   // client continues from the last key.
   const nextMarker = page.isTruncated && common.delimiter && page.lastEntry !== undefined ? el('NextMarker', common.encode(page.lastEntry)) : '';
-  return xmlResponse(
-    document(
-      'ListBucketResult',
-      `${headXml(common)}${el('Marker', common.encode(marker))}${nextMarker}${el('IsTruncated', page.isTruncated)}` +
-        (await entriesXml(ctx, page, common, true)),
-    ),
-  );
+  const xml = new XmlChunks('ListBucketResult');
+  xml.add(`${headXml(common)}${el('Marker', common.encode(marker))}${nextMarker}${el('IsTruncated', page.isTruncated)}`);
+  await addEntries(xml, ctx, page, common, true);
+  return xmlResponse(xml.end());
 }
 
 function encodeToken(after: string): string {
@@ -103,15 +102,14 @@ export async function listObjectsV2(ctx: ListOperation<'ListObjectsV2'>): Promis
   const fetchOwner = query.get('fetch-owner') === 'true';
   const page = await ctx.services.meta.listObjects({ ...common, after });
   const next = page.isTruncated && page.lastEntry !== undefined ? el('NextContinuationToken', encodeToken(page.lastEntry)) : '';
-  return xmlResponse(
-    document(
-      'ListBucketResult',
-      `${headXml(common)}${el('KeyCount', page.objects.length + page.commonPrefixes.length)}` +
-        `${token !== null ? el('ContinuationToken', token) : ''}${next}` +
-        `${startAfter ? el('StartAfter', common.encode(startAfter)) : ''}${el('IsTruncated', page.isTruncated)}` +
-        (await entriesXml(ctx, page, common, fetchOwner)),
-    ),
+  const xml = new XmlChunks('ListBucketResult');
+  xml.add(
+    `${headXml(common)}${el('KeyCount', page.objects.length + page.commonPrefixes.length)}` +
+      `${token !== null ? el('ContinuationToken', token) : ''}${next}` +
+      `${startAfter ? el('StartAfter', common.encode(startAfter)) : ''}${el('IsTruncated', page.isTruncated)}`,
   );
+  await addEntries(xml, ctx, page, common, fetchOwner);
+  return xmlResponse(xml.end());
 }
 
 /** One <Version> or <DeleteMarker> of ListObjectVersions. */
@@ -131,18 +129,16 @@ export async function listObjectVersions(ctx: ListOperation<'ListObjectVersions'
     throw errors.invalidArgument('A version-id marker cannot be specified without a key marker.', 'version-id-marker', versionIdMarker);
   }
   const page = await ctx.services.meta.listObjectVersions({ ...common, keyMarker, versionIdMarker });
-  const names = new OwnerNames(ctx.services.meta);
-  let entries = '';
-  for (const version of page.versions) entries += versionXml(version, common, ownerXml(await names.get(version.ownerProjectId)));
-  for (const prefix of page.commonPrefixes) entries += `<CommonPrefixes>${el('Prefix', common.encode(prefix))}</CommonPrefixes>`;
   const next = page.isTruncated
     ? `${el('NextKeyMarker', common.encode(page.nextKeyMarker ?? ''))}${page.nextVersionIdMarker === undefined ? '' : el('NextVersionIdMarker', page.nextVersionIdMarker)}`
     : '';
-  return xmlResponse(
-    document(
-      'ListVersionsResult',
-      `${headXml(common)}${el('KeyMarker', common.encode(keyMarker))}${el('VersionIdMarker', versionIdMarker)}${next}` +
-        `${el('IsTruncated', page.isTruncated)}${entries}`,
-    ),
+  const xml = new XmlChunks('ListVersionsResult');
+  xml.add(
+    `${headXml(common)}${el('KeyMarker', common.encode(keyMarker))}${el('VersionIdMarker', versionIdMarker)}${next}` +
+      `${el('IsTruncated', page.isTruncated)}`,
   );
+  const names = new OwnerNames(ctx.services.meta);
+  for (const version of page.versions) xml.add(versionXml(version, common, ownerXml(await names.get(version.ownerProjectId))));
+  addCommonPrefixes(xml, page.commonPrefixes, common);
+  return xmlResponse(xml.end());
 }
