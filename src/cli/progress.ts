@@ -1,12 +1,11 @@
 // Progress of transfers. On a terminal: one cli-progress bar per transfer
-// with speed and ETA. With --progress (or progress_meter) when stdout is not
-// a terminal: s3cmd's ProgressCR lines ("upload: 'a' -> 's3://b/a'  [1 of 1]"
+// with speed and ETA (bar-progress.ts, loaded only there). With --progress
+// (or progress_meter) when stdout is not a terminal: s3cmd's ProgressCR lines ("upload: 'a' -> 's3://b/a'  [1 of 1]"
 // then " 1000 of 1000   100% in    0s   565.59 KB/s  done"). Transfers run in
 // parallel but their lines come out in the order the transfers were
 // started, as s3cmd (which runs them one after another) prints them.
 
-import cliProgress from 'cli-progress';
-import { formatSize, formatSpeed, type Printer } from './output.js';
+import { formatSize, type Printer } from './output.js';
 
 export interface TransferLabels {
   action: 'upload' | 'download';
@@ -90,43 +89,4 @@ export class LineProgress implements Progress {
   }
 
   stop(): void {}
-}
-
-/** cli-progress bars on a terminal: one per transfer, with speed and ETA. */
-export class BarProgress implements Progress {
-  private readonly bars = new cliProgress.MultiBar(
-    {
-      format: ' {bar} {percentage}% | {size} | {speed} | ETA {eta_formatted} | {label}',
-      hideCursor: true,
-      clearOnComplete: false,
-      stopOnComplete: false,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-
-  start(labels: TransferLabels, total: number): ProgressHandle {
-    const startedAt = Date.now();
-    const label = `${labels.action}: '${labels.source}' -> '${labels.destination}' ${labels.extra}`;
-    const [size, unit] = formatSize(total, true);
-    const payload = { label, size: `${size}${unit}B`, speed: '' };
-    const bar = this.bars.create(Math.max(total, 1), 0, payload);
-    let current = 0;
-    return {
-      update: (delta) => {
-        current += delta;
-        const seconds = (Date.now() - startedAt) / 1000;
-        bar.update(current, { ...payload, speed: seconds > 0 ? formatSpeed(current / seconds) : '' });
-      },
-      done: (message) => {
-        const seconds = (Date.now() - startedAt) / 1000;
-        bar.update(message === 'done' ? Math.max(total, 1) : current, { ...payload, speed: seconds > 0 ? formatSpeed(current / seconds) : '', label: `${label} ${message}` });
-        bar.stop();
-      },
-    };
-  }
-
-  stop(): void {
-    this.bars.stop();
-  }
 }

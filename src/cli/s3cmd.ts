@@ -9,7 +9,7 @@ import { report } from './failures.js';
 import { compileFilters } from './filters.js';
 import { applyFlags, type Flags } from './flags.js';
 import { Printer } from './output.js';
-import { BarProgress, LineProgress, noProgress } from './progress.js';
+import { LineProgress, noProgress } from './progress.js';
 import { defaultConfigPath, loadConfig, type S3Config } from './s3cfg.js';
 
 export const VERSION = '2.3.0';
@@ -75,7 +75,8 @@ export async function runS3cmd(inv: Invocation): Promise<number> {
       return EX_USAGE;
     }
     const parallel = flags['parallel'] !== undefined ? Math.max(1, Number(flags['parallel']) || 1) : DEFAULT_PARALLEL;
-    const progress = !config.progress_meter || printer.json ? noProgress : stdout.isTTY ? new BarProgress() : new LineProgress(printer);
+    const progress =
+      !config.progress_meter || printer.json ? noProgress : stdout.isTTY ? new (await import('./bar-progress.js')).BarProgress() : new LineProgress(printer);
     const filters = compileFilters(flags, printer);
     const filesFrom = (flags['filesFrom'] as string[] | undefined) ?? [];
     ctx = { config, client: createClient(config, parallel, printer), printer, progress, parallel, filters, filesFrom, signurlV4: flags['v4'] === true, program: inv.program, flags };

@@ -5,7 +5,7 @@
 // references are ever decoded (keys such as "a&b" arrive as "a&amp;b").
 // Values are not trimmed: a key may begin or end with spaces.
 
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from '../fast-xml.js';
 import { S3Error, errors } from '../errors.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';

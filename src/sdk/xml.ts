@@ -3,7 +3,7 @@
 // entities and character references are decoded. Values are not trimmed:
 // keys may begin or end with spaces.
 
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser } from '../fast-xml.js';
 
 const parser = new XMLParser({
   ignoreAttributes: true,
