@@ -28,7 +28,7 @@ export interface RangedDownload {
 }
 
 /** Big write buffers keep each socket reading while the disk catches up (one writev per batch). */
-const WRITE_BUFFER = 8 * 1024 * 1024;
+const WRITE_BUFFER = 2 * 1024 * 1024;
 
 /** Writes one range's body at its offset; resolves when all of it is written. */
 async function fetchRange(client: S3Client, d: RangedDownload, start: number, end: number): Promise<void> {
