@@ -34,6 +34,13 @@ describe('XML', () => {
     assert.deepEqual(children(root, 'Object').map((o) => text(o, 'Key')), ['a', ' b & cA ']);
   });
 
+  it('decodes character references to control characters (keys may hold them), and refuses entities XML does not define', () => {
+    const root = parseXml(Buffer.from('<Delete><Object><Key>p&#x1f;z&#13;&amp;#65;</Key></Object></Delete>'))['Delete'];
+    assert.deepEqual(children(root, 'Object').map((o) => text(o, 'Key')), ['p\x1fz\r&#65;']);
+    const html = parseXml(Buffer.from('<Delete><Object><Key>a&nbsp;b</Key></Object></Delete>'))['Delete'];
+    assert.throws(() => children(html, 'Object').map((o) => text(o, 'Key')), malformed);
+  });
+
   it('never resolves entities: DOCTYPE and ENTITY declarations are refused', () => {
     const billionLaughs = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Delete><Object><Key>&b;</Key></Object></Delete>';
     assert.throws(() => parseXml(Buffer.from(billionLaughs)), malformed);

@@ -6,6 +6,7 @@
 // Values are not trimmed: a key may begin or end with spaces.
 
 import { XMLParser, XMLValidator } from '../fast-xml.js';
+import { decodeXmlText } from '../xml-text.js';
 import { S3Error, errors } from '../errors.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -95,8 +96,7 @@ const parser = new XMLParser({
   ignoreAttributes: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  processEntities: true,
-  htmlEntities: true,
+  processEntities: false,
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
@@ -125,13 +125,15 @@ export function children(node: XmlNode | XmlNode[] | undefined, name: string): X
   return Array.isArray(value) ? value : [value];
 }
 
-/** The text of an element; one with children is not text. */
+/** The text of an element, decoded; one with children is not text, nor one with an entity XML does not define. */
 function textOf(element: XmlNode): string {
   if (typeof element !== 'string') {
     if (Object.keys(element).length === 0) return '';
     throw errors.malformedXml();
   }
-  return element;
+  return decodeXmlText(element, () => {
+    throw errors.malformedXml();
+  });
 }
 
 /** The text of child `name`, or undefined. Elements with children are not text. */

@@ -1,16 +1,16 @@
 // Parsing S3's XML answers into plain values. Anything carrying a DOCTYPE or
-// ENTITY declaration is refused before parsing, so only XML's predefined
-// entities and character references are decoded. Values are not trimmed:
-// keys may begin or end with spaces.
+// ENTITY declaration is refused before parsing; texts are decoded by
+// decodeXmlText (XML's predefined entities and character references only).
+// Values are not trimmed: keys may begin or end with spaces.
 
 import { XMLParser } from '../fast-xml.js';
+import { decodeXmlText } from '../xml-text.js';
 
 const parser = new XMLParser({
   ignoreAttributes: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  processEntities: true,
-  htmlEntities: false,
+  processEntities: false,
   parseTagValue: false,
   trimValues: false,
   removeNSPrefix: true,
@@ -33,7 +33,7 @@ export function parseXml(text: string): { name: string; root: XmlElement; rootTe
   const name = Object.keys(doc)[0];
   if (name === undefined) throw new XmlError('empty XML document');
   const root = doc[name]!;
-  return typeof root === 'string' ? { name, root: {}, rootText: root } : { name, root: root as XmlElement, rootText: '' };
+  return typeof root === 'string' ? { name, root: {}, rootText: decodeXmlText(root) } : { name, root: root as XmlElement, rootText: '' };
 }
 
 /** The child elements called `name` (elements only; text nodes count as empty elements). */
@@ -48,7 +48,7 @@ export function text(node: XmlElement, name: string): string | undefined {
   const value = node[name];
   if (value === undefined) return undefined;
   const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : '';
+  return typeof first === 'string' ? decodeXmlText(first) : '';
 }
 
 export function escapeXml(value: string): string {
