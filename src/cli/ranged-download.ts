@@ -3,7 +3,7 @@
 // the server allow, not as fast as one TCP stream. Every range names the
 // ETag the HEAD saw (If-Match), so an object overwritten meanwhile fails the
 // download instead of mixing two objects. The file is hashed in order by a
-// worker thread (hash-worker.ts), each range once it and all before it are
+// worker thread (file-hash-worker.ts), each range once it and all before it are
 // written.
 
 import { createWriteStream } from 'node:fs';
@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { ChecksumAlgorithm } from '../checksum-types.js';
 import type { S3Client } from '../sdk/client.js';
-import type { HashWorkerData, HashWorkerMessage, HashWorkerResult } from './hash-worker.js';
+import type { HashWorkerData, HashWorkerMessage, HashWorkerResult } from './file-hash-worker.js';
 
 export interface RangedDownload {
   bucket: string;
@@ -45,7 +45,7 @@ async function fetchRange(client: S3Client, d: RangedDownload, start: number, en
 /** The hash worker for `file`: told ranges in order, then asked for the result. */
 function hashWorker(file: string, algorithm: ChecksumAlgorithm | undefined) {
   const data: HashWorkerData = { file, ...(algorithm ? { algorithm } : {}) };
-  const worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: data });
+  const worker = new Worker(new URL('./file-hash-worker.js', import.meta.url), { workerData: data });
   const failed = new Promise<never>((_, reject) => {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`hash worker exited with ${code}`)));
