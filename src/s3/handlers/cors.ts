@@ -3,7 +3,7 @@
 // request. Only requests with an Origin header ever look at the rules.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { S3Error, errors } from '../../errors.js';
+import { S3Error } from '../../errors.js';
 import { MAX_CORS_CONFIGURATION_BYTES } from '../../limits.js';
 import { readVerifiedBody } from '../body-integrity.js';
 import { emptyResponse, header, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response, type Services } from '../context.js';
@@ -19,6 +19,7 @@ import {
   requestedHeaders,
 } from '../cors.js';
 import type { CorsPreflight, Operation } from '../operation.js';
+import { deleteBucketConfig, storeBucketConfig, storedBucketConfig } from '../bucket-config.js';
 import { requireBucket } from '../require-bucket.js';
 
 type CorsOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
@@ -28,22 +29,18 @@ export async function putBucketCors(ctx: CorsOperation<'PutBucketCors'>): Promis
   await requireBucket(ctx, bucket);
   const body = await readVerifiedBody(ctx, MAX_CORS_CONFIGURATION_BYTES);
   const rules = corsFromXml(body);
-  if (!(await ctx.services.meta.setBucketConfig(bucket, 'cors', corsToStored(rules)))) throw errors.noSuchBucket(bucket);
+  await storeBucketConfig(ctx, bucket, 'cors', corsToStored(rules));
   return emptyResponse(200);
 }
 
 export async function getBucketCors(ctx: CorsOperation<'GetBucketCors'>): Promise<S3Response> {
-  const found = await requireBucket(ctx, ctx.op.bucket);
-  if (found.cors === undefined) {
-    throw new S3Error('NoSuchCORSConfiguration', 404, 'The CORS configuration does not exist', { BucketName: ctx.op.bucket });
-  }
-  return xmlResponse(corsXml(corsFromStored(found.cors)));
+  const { bucket } = ctx.op;
+  const stored = await storedBucketConfig(ctx, bucket, 'cors', () => new S3Error('NoSuchCORSConfiguration', 404, 'The CORS configuration does not exist', { BucketName: bucket }));
+  return xmlResponse(corsXml(corsFromStored(stored)));
 }
 
-export async function deleteBucketCors(ctx: CorsOperation<'DeleteBucketCors'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  await ctx.services.meta.setBucketConfig(ctx.op.bucket, 'cors', undefined);
-  return emptyResponse(204);
+export function deleteBucketCors(ctx: CorsOperation<'DeleteBucketCors'>): Promise<S3Response> {
+  return deleteBucketConfig(ctx, ctx.op.bucket, 'cors');
 }
 
 /**

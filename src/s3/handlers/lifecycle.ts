@@ -5,11 +5,12 @@
 
 import { parseLifecycleXml, parseStoredLifecycle, storedLifecycle, type LifecycleFilter, type LifecycleRule } from '../../lifecycle/config.js';
 import { expirationHeader, headerRuleId, objectExpiry, uploadAbort, type LifecycleSubject } from '../../lifecycle/expiry.js';
-import { S3Error, errors } from '../../errors.js';
+import { S3Error } from '../../errors.js';
 import { MAX_XML_BODY_BYTES } from '../../limits.js';
 import type { Bucket, ObjectRecord, UploadRecord } from '../../store/meta.js';
 import { emptyResponse, xmlResponse, type RequestContext, type ResponseHeaders, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
+import { deleteBucketConfig, storeBucketConfig, storedBucketConfig } from '../bucket-config.js';
 import { requireBucket } from '../require-bucket.js';
 import { document, el } from '../xml.js';
 import { readVerifiedBody } from '../body-integrity.js';
@@ -21,23 +22,21 @@ export async function putBucketLifecycle(ctx: LifecycleOperation<'PutBucketLifec
   await requireBucket(ctx, bucket);
   const body = await readVerifiedBody(ctx, MAX_XML_BODY_BYTES);
   const config = parseLifecycleXml(body);
-  if (!(await ctx.services.meta.setBucketConfig(bucket, 'lifecycle', storedLifecycle(config)))) throw errors.noSuchBucket(bucket);
+  await storeBucketConfig(ctx, bucket, 'lifecycle', storedLifecycle(config));
   return emptyResponse(200);
 }
 
 export async function getBucketLifecycle(ctx: LifecycleOperation<'GetBucketLifecycle'>): Promise<S3Response> {
-  const found = await requireBucket(ctx, ctx.op.bucket);
-  if (found.lifecycle === undefined) {
-    throw new S3Error('NoSuchLifecycleConfiguration', 404, 'The lifecycle configuration does not exist', { BucketName: ctx.op.bucket });
-  }
-  const { rules } = parseStoredLifecycle(found.lifecycle);
+  const { bucket } = ctx.op;
+  const stored = await storedBucketConfig(ctx, bucket, 'lifecycle', () =>
+    new S3Error('NoSuchLifecycleConfiguration', 404, 'The lifecycle configuration does not exist', { BucketName: bucket }),
+  );
+  const { rules } = parseStoredLifecycle(stored);
   return xmlResponse(document('LifecycleConfiguration', rules.map(ruleXml).join('')));
 }
 
-export async function deleteBucketLifecycle(ctx: LifecycleOperation<'DeleteBucketLifecycle'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  await ctx.services.meta.setBucketConfig(ctx.op.bucket, 'lifecycle', undefined);
-  return emptyResponse(204);
+export function deleteBucketLifecycle(ctx: LifecycleOperation<'DeleteBucketLifecycle'>): Promise<S3Response> {
+  return deleteBucketConfig(ctx, ctx.op.bucket, 'lifecycle');
 }
 
 function tagXml(tag: { key: string; value: string }): string {

@@ -4,10 +4,11 @@
 
 import { bucketPolicy } from '../../access/authorize.js';
 import { parsePolicy } from '../../access/policy.js';
-import { S3Error, errors } from '../../errors.js';
+import { S3Error } from '../../errors.js';
 import { MAX_BUCKET_POLICY_BYTES } from '../../limits.js';
 import { emptyResponse, xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
+import { deleteBucketConfig, storeBucketConfig, storedBucketConfig } from '../bucket-config.js';
 import { requireBucket } from '../require-bucket.js';
 import { document, el, readSmallBody } from '../xml.js';
 
@@ -28,20 +29,17 @@ export async function putBucketPolicy(ctx: PolicyOperation<'PutBucketPolicy'>): 
   });
   const text = body.toString('utf8');
   parsePolicy(text, bucket);
-  if (!(await ctx.services.meta.setBucketConfig(bucket, 'policy', text))) throw errors.noSuchBucket(bucket);
+  await storeBucketConfig(ctx, bucket, 'policy', text);
   return emptyResponse(204);
 }
 
 export async function getBucketPolicy(ctx: PolicyOperation<'GetBucketPolicy'>): Promise<S3Response> {
-  const found = await requireBucket(ctx, ctx.op.bucket);
-  if (found.policy === undefined) throw noSuchBucketPolicy(ctx.op.bucket);
-  return { status: 200, headers: { 'Content-Type': 'application/json' }, body: found.policy };
+  const policy = await storedBucketConfig(ctx, ctx.op.bucket, 'policy', () => noSuchBucketPolicy(ctx.op.bucket));
+  return { status: 200, headers: { 'Content-Type': 'application/json' }, body: policy };
 }
 
-export async function deleteBucketPolicy(ctx: PolicyOperation<'DeleteBucketPolicy'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  await ctx.services.meta.setBucketConfig(ctx.op.bucket, 'policy', undefined);
-  return emptyResponse(204);
+export function deleteBucketPolicy(ctx: PolicyOperation<'DeleteBucketPolicy'>): Promise<S3Response> {
+  return deleteBucketConfig(ctx, ctx.op.bucket, 'policy');
 }
 
 /**

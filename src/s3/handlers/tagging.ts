@@ -6,6 +6,7 @@ import { MAX_XML_BODY_BYTES } from '../../limits.js';
 import type { ObjectRecord } from '../../store/meta.js';
 import { emptyResponse, xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
+import { deleteBucketConfig, storeBucketConfig, storedBucketConfig } from '../bucket-config.js';
 import { requireBucket } from '../require-bucket.js';
 import { requestedObject, versionHeader } from '../versions.js';
 import { tagsFromXml, tagsXml, type Tags } from '../tagging.js';
@@ -36,22 +37,18 @@ async function setTags(ctx: TaggingOperation<'PutObjectTagging' | 'DeleteObjectT
 }
 
 export async function getBucketTagging(ctx: TaggingOperation<'GetBucketTagging'>): Promise<S3Response> {
-  const bucket = await requireBucket(ctx, ctx.op.bucket);
-  if (bucket.tags === undefined) {
-    throw new S3Error('NoSuchTagSet', 404, 'The TagSet does not exist', { BucketName: ctx.op.bucket });
-  }
-  return xmlResponse(tagsXml(JSON.parse(bucket.tags) as Tags));
+  const { bucket } = ctx.op;
+  const stored = await storedBucketConfig(ctx, bucket, 'tags', () => new S3Error('NoSuchTagSet', 404, 'The TagSet does not exist', { BucketName: bucket }));
+  return xmlResponse(tagsXml(JSON.parse(stored) as Tags));
 }
 
 export async function putBucketTagging(ctx: TaggingOperation<'PutBucketTagging'>): Promise<S3Response> {
   await requireBucket(ctx, ctx.op.bucket);
   const tags = tagsFromXml(await readSmallBody(ctx.payload.stream, MAX_XML_BODY_BYTES), 'bucket');
-  await ctx.services.meta.setBucketConfig(ctx.op.bucket, 'tags', JSON.stringify(tags));
+  await storeBucketConfig(ctx, ctx.op.bucket, 'tags', JSON.stringify(tags));
   return emptyResponse(204);
 }
 
-export async function deleteBucketTagging(ctx: TaggingOperation<'DeleteBucketTagging'>): Promise<S3Response> {
-  await requireBucket(ctx, ctx.op.bucket);
-  await ctx.services.meta.setBucketConfig(ctx.op.bucket, 'tags', undefined);
-  return emptyResponse(204);
+export function deleteBucketTagging(ctx: TaggingOperation<'DeleteBucketTagging'>): Promise<S3Response> {
+  return deleteBucketConfig(ctx, ctx.op.bucket, 'tags');
 }
