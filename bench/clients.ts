@@ -16,9 +16,8 @@ import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { smallOps } from "../src/bench/workloads.js";
-import { S3Client } from "../src/sdk/client.js";
 import { saveReport } from "./report.js";
-import { AITTA_MAIN, CREDENTIALS, killAll, killAllSync, spawnTracked, startServer } from "./servers.js";
+import { AITTA_MAIN, CREDENTIALS, clientFor, killAll, killAllSync, spawnTracked, startServer } from "./servers.js";
 import { md5Ceiling, writeCeiling } from "./workloads.js";
 
 type Tool = "aitta" | "s3cmd" | "aws";
@@ -167,7 +166,7 @@ async function main(): Promise<void> {
     const fsyncWrite = await writeCeiling(work, buf, largeBytes);
     const bufferedWrite = await writeCeiling(work, buf, largeBytes, false);
     const md5 = await md5Ceiling(buf, largeBytes);
-    const client = new S3Client({ endpoint: { hostBase: hostPort, hostBucket: hostPort, useHttps: false }, credentials: CREDENTIALS, region: "us-east-1", maxSockets: 16, retries: 0 });
+    const client = clientFor(server, 16);
     let putRate: number;
     try {
       await client.createBucket("bench-ceiling");

@@ -16,8 +16,7 @@ import { findSmallTools, onPath, smallClient, type SmallClient, type SmallTools 
 import { renderReport, saveReport, type Cell, type MetricId, type MetricRow } from "./report.js";
 import { RssSampler } from "./rss.js";
 import * as w from "../src/bench/workloads.js";
-import { S3Client } from "../src/sdk/client.js";
-import { CREDENTIALS, SERVER_NAMES, killAll, killAllSync, startServer, type ServerName } from "./servers.js";
+import { SERVER_NAMES, clientFor, killAll, killAllSync, startServer, type ServerName } from "./servers.js";
 import { curlGet, md5Ceiling, toolDriver, writeCeiling } from "./workloads.js";
 
 interface Config {
@@ -115,12 +114,6 @@ async function bestOf(runs: number, fn: () => Promise<number>): Promise<number> 
 
 const BUCKETS = { small: "bench-small", list: "bench-list", large: "bench-large" } as const;
 const LIST_SETUP_MS = 180_000;
-
-/** aitta bench's client for a server on 127.0.0.1: path style, SigV4, and no retries, so every failure counts. */
-function clientFor(server: { host: string; port: number }, maxSockets: number): S3Client {
-  const host = `${server.host}:${server.port}`;
-  return new S3Client({ endpoint: { hostBase: host, hostBucket: host, useHttps: false }, credentials: CREDENTIALS, region: "us-east-1", maxSockets, retries: 0 });
-}
 
 /** Every workload against one running server; a failing workload fills its own cells with n/a. */
 async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: Buffer, curl: boolean): Promise<Map<MetricId, Cell>> {

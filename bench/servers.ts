@@ -9,6 +9,7 @@ import net from "node:net";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { S3Client } from "../src/sdk/client.js";
 
 export type ServerName = "aitta" | "s3rver" | "moto";
 export const SERVER_NAMES: readonly ServerName[] = ["aitta", "s3rver", "moto"];
@@ -167,6 +168,12 @@ async function startMoto(): Promise<RunningServer> {
 
 /** s3rver accepts only its own key pair, so every server is given that one. */
 export const CREDENTIALS: Credentials = { accessKey: "S3RVER", secretKey: "S3RVER" };
+
+/** aitta bench's client for a server on 127.0.0.1: path style, SigV4, and no retries, so every failure counts. */
+export function clientFor(server: { host: string; port: number }, maxSockets: number): S3Client {
+  const host = `${server.host}:${server.port}`;
+  return new S3Client({ endpoint: { hostBase: host, hostBucket: host, useHttps: false }, credentials: CREDENTIALS, region: "us-east-1", maxSockets, retries: 0 });
+}
 
 export function startServer(name: ServerName, dataDir: string): Promise<RunningServer> {
   switch (name) {
