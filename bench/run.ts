@@ -16,6 +16,7 @@ import { findSmallTools, onPath, smallClient, type SmallClient, type SmallTools 
 import { renderReport, saveReport, type Cell, type MetricId, type MetricRow } from "./report.js";
 import { RssSampler } from "./rss.js";
 import * as w from "../src/bench/workloads.js";
+import { formatByteSize } from "../src/cli/size.js";
 import { SERVER_NAMES, clientFor, killAll, killAllSync, startServer, type ServerName } from "./servers.js";
 import { curlGet, md5Ceiling, toolDriver, writeCeiling } from "./workloads.js";
 
@@ -77,10 +78,6 @@ function readConfig(): Config | undefined {
     rssUploadBytes: gib(values["rss-gib"], quick ? 1 / 4 : 5, "rss-gib"),
     tools: findSmallTools(),
   };
-}
-
-function size(bytes: number): string {
-  return bytes >= w.GiB ? `${+(bytes / w.GiB).toFixed(2)} GiB` : `${+(bytes / w.MiB).toFixed(1)} MiB`;
 }
 
 function log(msg: string): void {
@@ -158,19 +155,19 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
     );
 
     const large = on(BUCKETS.large);
-    const put = await measure(`${name}: ${size(cfg.largeBytes)} PUT MB/s`, () => w.largePut(large, "large", buf, cfg.largeBytes));
+    const put = await measure(`${name}: ${formatByteSize(cfg.largeBytes)} PUT MB/s`, () => w.largePut(large, "large", buf, cfg.largeBytes));
     cells.set("large.put", put);
     if (put.kind === "na") {
       cells.set("large.get", { kind: "na", reason: "no object: the large PUT failed" });
       cells.set("large.curl", { kind: "na", reason: "no object: the large PUT failed" });
     } else {
       const get = (): Promise<number> => w.largeGet(large, "large", cfg.largeBytes);
-      cells.set("large.get", await measure(`${name}: ${size(cfg.largeBytes)} GET MB/s, best of ${GET_RUNS}`, () => bestOf(GET_RUNS, get)));
+      cells.set("large.get", await measure(`${name}: ${formatByteSize(cfg.largeBytes)} GET MB/s, best of ${GET_RUNS}`, () => bestOf(GET_RUNS, get)));
       const byCurl = (): Promise<number> => curlGet(large, "large", cfg.largeBytes);
       cells.set(
         "large.curl",
         curl
-          ? await measure(`${name}: ${size(cfg.largeBytes)} GET by curl MB/s, best of ${GET_RUNS}`, () => bestOf(GET_RUNS, byCurl))
+          ? await measure(`${name}: ${formatByteSize(cfg.largeBytes)} GET by curl MB/s, best of ${GET_RUNS}`, () => bestOf(GET_RUNS, byCurl))
           : { kind: "na", reason: "curl not found on PATH" },
       );
       await client.deleteObject(BUCKETS.large, "large").catch(() => undefined);
@@ -178,7 +175,7 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
 
     cells.set(
       "multipart",
-      await measure(`${name}: ${size(cfg.largeBytes)} multipart MB/s`, () =>
+      await measure(`${name}: ${formatByteSize(cfg.largeBytes)} multipart MB/s`, () =>
         w.multipartUpload(large, "multipart", buf, cfg.largeBytes, cfg.partBytes, cfg.partsInFlight),
       ),
     );
@@ -194,7 +191,7 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
       try {
         await freshClient.createBucket(BUCKETS.large);
         const target = { client: freshClient, bucket: BUCKETS.large, prefix: "" };
-        cells.set("upload.speed", await measure(`${name}: ${size(cfg.rssUploadBytes)} PUT MB/s`, () => w.largePut(target, "rss-upload", buf, cfg.rssUploadBytes)));
+        cells.set("upload.speed", await measure(`${name}: ${formatByteSize(cfg.rssUploadBytes)} PUT MB/s`, () => w.largePut(target, "rss-upload", buf, cfg.rssUploadBytes)));
         cells.set("rss.upload", { kind: "num", value: freshSampler.peakMb() });
       } finally {
         freshSampler.stop();
@@ -221,7 +218,7 @@ function rows(cfg: Config, diskCeiling: Cell): MetricRow[] {
   const ofCeiling = diskCeiling.kind === "num" ? { op: ">=" as const, value: 0.9 * diskCeiling.value } : undefined;
   const c = cfg.concurrency;
   const by = (op: w.SmallOp): string => CLIENT_NAMES[smallClient(op, cfg.tools)];
-  const L = size(cfg.largeBytes);
+  const L = formatByteSize(cfg.largeBytes);
   return [
     { id: "put.ops", label: `4 KiB PUT, ${c} conns, ${by("PUT")}`, unit: "ops/s", target: { op: ">=", value: 4_000 } },
     { id: "put.lat", label: "  PUT latency", unit: "ms p50 / p99" },
@@ -235,10 +232,10 @@ function rows(cfg: Config, diskCeiling: Cell): MetricRow[] {
     { id: "large.put", label: `${L} single PUT`, unit: "MB/s", ...(ofCeiling && { target: ofCeiling }) },
     { id: "large.get", label: `${L} GET, aitta bench, best of ${GET_RUNS}`, unit: "MB/s" },
     { id: "large.curl", label: `${L} GET, curl (presigned), best of ${GET_RUNS}`, unit: "MB/s", target: { op: ">=", value: 1_500 } },
-    { id: "multipart", label: `${L} multipart, ${size(cfg.partBytes)} parts ×${cfg.partsInFlight}`, unit: "MB/s", ...(ofCeiling && { target: ofCeiling }) },
+    { id: "multipart", label: `${L} multipart, ${formatByteSize(cfg.partBytes)} parts ×${cfg.partsInFlight}`, unit: "MB/s", ...(ofCeiling && { target: ofCeiling }) },
     { id: "rss.run", label: "peak server RSS, whole run", unit: "MB" },
-    { id: "upload.speed", label: `${size(cfg.rssUploadBytes)} single PUT (Aitta only)`, unit: "MB/s" },
-    { id: "rss.upload", label: `peak RSS during ${size(cfg.rssUploadBytes)} PUT (fresh server)`, unit: "MB", target: { op: "<", value: 200 } },
+    { id: "upload.speed", label: `${formatByteSize(cfg.rssUploadBytes)} single PUT (Aitta only)`, unit: "MB/s" },
+    { id: "rss.upload", label: `peak RSS during ${formatByteSize(cfg.rssUploadBytes)} PUT (fresh server)`, unit: "MB", target: { op: "<", value: 200 } },
   ];
 }
 
@@ -273,8 +270,8 @@ async function main(): Promise<void> {
   try {
     const buf = randomBytes(w.MiB);
     log(`data under ${root}; servers: ${cfg.servers.join(", ")}${cfg.quick ? " (quick)" : ""}`);
-    const diskCeiling = await measure(`fdatasync'd write of ${size(cfg.largeBytes)} MB/s`, () => writeCeiling(root, buf, cfg.largeBytes));
-    const md5 = await measure(`MD5 of ${size(cfg.largeBytes)}, one core MB/s`, () => md5Ceiling(buf, cfg.largeBytes));
+    const diskCeiling = await measure(`fdatasync'd write of ${formatByteSize(cfg.largeBytes)} MB/s`, () => writeCeiling(root, buf, cfg.largeBytes));
+    const md5 = await measure(`MD5 of ${formatByteSize(cfg.largeBytes)}, one core MB/s`, () => md5Ceiling(buf, cfg.largeBytes));
     const curl = onPath("curl");
     if (!curl) log("curl not found on PATH: the curl GET column is skipped");
     if (!cfg.tools.wrk) log("wrk not found on PATH: 4 KiB PUT/GET/DELETE by aitta bench's Node client, which measures itself too");
@@ -298,8 +295,8 @@ async function main(): Promise<void> {
         `clients: each small-op row names its own, the same for every server: wrk (one thread, cycling through presigned URLs, one per key) and ab (keep-alive HEADs of one key's presigned URL) are C and leave the servers the CPU; aitta bench's Node client, used where neither is on PATH and for every other row, spends about a core of its own`,
       ],
       ceilings: [
-        { label: `fdatasync'd sequential write, ${size(cfg.largeBytes)} in 1 MiB writes`, cell: diskCeiling },
-        { label: `MD5, one core, ${size(cfg.largeBytes)}`, cell: md5 },
+        { label: `fdatasync'd sequential write, ${formatByteSize(cfg.largeBytes)} in 1 MiB writes`, cell: diskCeiling },
+        { label: `MD5, one core, ${formatByteSize(cfg.largeBytes)}`, cell: md5 },
       ],
       rows: rows(cfg, diskCeiling),
       servers: cfg.servers,

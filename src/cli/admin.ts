@@ -8,19 +8,16 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { newAccessKeyId, newHexId, newPassword, newSecretAccessKey } from '../identity/ids.js';
 import { hashPassword } from '../identity/password.js';
+import { parseByteSize } from './size.js';
 import { ROLES, type MetaStore, type Project, type Quota, type Role, type User } from '../store/meta.js';
 
 /** A failure to report in one line and exit 1. */
 class AdminError extends Error {}
 
-const SIZE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40, P: 2 ** 50 };
-
-/** "10TiB", "500G", "1.5T", "1048576" -> bytes (binary units; the B and the i are optional). */
-export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([KMGTP]?)(?:i?B)?$/i.exec(text.trim());
-  if (!match) throw new AdminError(`not a size: ${text} (e.g. 10TiB, 500G, 1048576)`);
-  const bytes = Math.round(Number(match[1]) * SIZE_UNITS[match[2]!.toUpperCase()]!);
-  if (!Number.isSafeInteger(bytes)) throw new AdminError(`size too large: ${text}`);
+/** "10TiB", "500G", "1.5T", "1048576" -> bytes. */
+function parseSize(text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) throw new AdminError(`not a size: ${text} (e.g. 10TiB, 500G, 1048576)`);
   return bytes;
 }
 

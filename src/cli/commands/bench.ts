@@ -13,6 +13,7 @@ import { EX_GENERAL, EX_OK } from '../exit-codes.js';
 import { S3ServiceError } from '../../sdk/errors.js';
 import { ParameterError, describeS3Error } from '../failures.js';
 import { parseS3Uri } from '../s3uri.js';
+import { formatByteSize, parseByteSize } from '../size.js';
 import { newBucketLocation } from './mb.js';
 
 const WORKLOADS = ['small', 'list', 'large', 'multipart'] as const;
@@ -32,14 +33,10 @@ interface BenchConfig {
   keep: boolean;
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: w.KiB, kib: w.KiB, kb: 1e3, m: w.MiB, mib: w.MiB, mb: 1e6, g: w.GiB, gib: w.GiB, gb: 1e9 };
-
-/** "4KiB", "64MiB", "1.5GB", "4096": bytes (K, M, G alone are binary). */
-export function parseSize(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new ParameterError(`${flag}: not a size: ${text} (e.g. 4KiB, 64MiB, 1GiB)`);
-  const bytes = Math.round(Number(m[1]) * unit);
+/** A size flag: "4KiB", "64MiB", "4096". */
+function parseSize(text: string, flag: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) throw new ParameterError(`${flag}: not a size: ${text} (e.g. 4KiB, 64MiB, 1GiB)`);
   if (bytes < 1) throw new ParameterError(`${flag}: must be at least one byte`);
   return bytes;
 }
@@ -69,14 +66,6 @@ function benchConfig(ctx: Context): BenchConfig {
     partsInFlight: ctx.parallel,
     keep: f['keep'] === true,
   };
-}
-
-/** "4 KiB", "1 GiB", "1.5 MiB". */
-export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [['GiB', w.GiB], ['MiB', w.MiB], ['KiB', w.KiB]] as const) {
-    if (bytes >= size) return `${+(bytes / size).toFixed(2)} ${unit}`;
-  }
-  return `${bytes} B`;
 }
 
 /** One line of the results: a rate and, where requests were timed one by one, their latency. */
@@ -132,7 +121,7 @@ async function once(operation: string, requests: number, run: () => Promise<numb
 async function runWorkloads(cfg: BenchConfig, target: w.Target, report: (row: Row) => void): Promise<void> {
   if (cfg.workloads.has('small')) {
     const stats = await w.smallOps(target, cfg.small);
-    const size = formatBytes(cfg.small.objectBytes);
+    const size = formatByteSize(cfg.small.objectBytes);
     for (const op of w.SMALL_OPS) report(opRow(op === 'PUT' || op === 'GET' ? `${op} ${size}` : op, stats[op], 'ops/s'));
   }
   if (cfg.workloads.has('list')) {
@@ -145,7 +134,7 @@ async function runWorkloads(cfg: BenchConfig, target: w.Target, report: (row: Ro
     }
   }
   const buf = randomBytes(w.MiB);
-  const size = formatBytes(cfg.largeBytes);
+  const size = formatByteSize(cfg.largeBytes);
   if (cfg.workloads.has('large')) {
     const key = `${target.prefix}large`;
     const put = await once(`PUT ${size}`, 1, () => w.largePut(target, key, buf, cfg.largeBytes));
@@ -155,7 +144,7 @@ async function runWorkloads(cfg: BenchConfig, target: w.Target, report: (row: Ro
   if (cfg.workloads.has('multipart')) {
     const parts = Math.ceil(cfg.largeBytes / cfg.partBytes);
     report(
-      await once(`MULTIPART ${size} (${formatBytes(cfg.partBytes)} x${cfg.partsInFlight})`, parts + 2, () =>
+      await once(`MULTIPART ${size} (${formatByteSize(cfg.partBytes)} x${cfg.partsInFlight})`, parts + 2, () =>
         w.multipartUpload(target, `${target.prefix}multipart`, buf, cfg.largeBytes, cfg.partBytes, cfg.partsInFlight),
       ),
     );
