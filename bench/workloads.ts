@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { S3Client } from "../src/sdk/client.js";
-import { chunks, clientDriver, type SmallDriver, type SmallOpsConfig, type Target } from "../src/bench/workloads.js";
+import { chunks, clientDriver, mbps, type SmallDriver, type SmallOpsConfig, type Target } from "../src/bench/workloads.js";
 import { abHead, smallClient, wrkRun, type SmallTools, type ToolRun } from "./load-tools.js";
 import { spawnTracked } from "./servers.js";
 
@@ -17,11 +17,6 @@ const PRESIGN_EXPIRES_S = 3600;
 /** Generous bound for a transfer of `bytes`: one minute plus 10 MB/s. */
 function transferTimeoutMs(bytes: number): number {
   return Math.ceil(60_000 + bytes / 10_000);
-}
-
-/** MB/s (10^6 bytes) of `bytes` moved in `ms`. */
-function mbps(bytes: number, ms: number): number {
-  return bytes / 1e6 / (ms / 1000);
 }
 
 function presigned(client: S3Client, bucket: string, method: "GET" | "PUT" | "HEAD" | "DELETE", key: string): string {
@@ -80,7 +75,7 @@ export async function writeCeiling(dir: string, buf: Buffer, bytes: number, sync
   } finally {
     await fh.close();
   }
-  const result = mbps(bytes, performance.now() - t0);
+  const result = mbps(bytes, t0);
   await unlink(file);
   return result;
 }
@@ -91,5 +86,5 @@ export async function md5Ceiling(buf: Buffer, bytes: number): Promise<number> {
   const h = createHash("md5");
   for await (const c of chunks(buf, bytes)) h.update(c);
   h.digest();
-  return mbps(bytes, performance.now() - t0);
+  return mbps(bytes, t0);
 }

@@ -6,6 +6,7 @@
 
 import { Readable } from 'node:stream';
 import { readBody, type S3Client } from '../sdk/client.js';
+import { decodeXmlText } from '../xml-text.js';
 import { runConcurrent, summarize, type OpStats } from './concurrent.js';
 
 export const KiB = 1024;
@@ -116,10 +117,6 @@ export interface ListStats {
 
 const LIST_PAGE = 1000;
 
-function xmlText(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-}
-
 /**
  * Writes `keys` tiny objects, then lists them `repeats` times in
  * ListObjectsV2 pages of 1000. Pages are counted, not parsed: a full XML
@@ -149,7 +146,7 @@ export async function listKeys(target: Target, keys: number, repeats: number, co
       if (!/<IsTruncated>true<\/IsTruncated>/.test(text)) break;
       const next = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(text)?.[1];
       if (next === undefined) throw new Error('ListObjectsV2: IsTruncated without NextContinuationToken');
-      token = xmlText(next);
+      token = decodeXmlText(next);
     }
     if (seen !== keys) throw new Error(`ListObjectsV2 returned ${seen} keys, expected ${keys}`);
   }
@@ -158,7 +155,7 @@ export async function listKeys(target: Target, keys: number, repeats: number, co
 }
 
 /** MB/s (10^6 bytes) of `bytes` moved since `t0`. */
-function mbps(bytes: number, t0: number): number {
+export function mbps(bytes: number, t0: number): number {
   return bytes / 1e6 / ((performance.now() - t0) / 1000);
 }
 
