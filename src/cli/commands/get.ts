@@ -118,6 +118,61 @@ function checksFor(headers: IncomingHttpHeaders): Checks {
   return { attrs, expected, checksum: expected.includes('-') ? ObjectChecksum.of(headers) : undefined };
 }
 
+/** An object fetched into a file (or stdout), and what its bytes hashed to. */
+interface Fetched {
+  headers: IncomingHttpHeaders;
+  /** The file's whole size (with --continue, what was there too). */
+  total: number;
+  checks: Checks;
+  md5: string;
+  checksum: string | undefined;
+}
+
+/** One GET, from `download.start` on, hashed as it streams to the file. */
+async function fetchStream(ctx: Context, download: Download, written: string, startProgress: (total: number) => ProgressHandle): Promise<Fetched> {
+  const { item, destination, start } = download;
+  const toStdout = destination === '-';
+  const response = await ctx.client.getObject(item.bucket, item.key, { rangeStart: start, checksumMode: true });
+  const { headers } = response;
+  const total = start + Number(headers['content-length'] ?? 0);
+  const checks = checksFor(headers);
+  const { checksum } = checks;
+  const hash = createHash('md5');
+  const progressHandle = startProgress(total);
+  // A continued download is checked as a whole file, as s3cmd checks it: the part already there first.
+  if (start > 0) await hashFile(hash, destination);
+  // A 'data' listener beside the pipe sees every chunk; a Transform in the pipeline costs twice the time.
+  response.body.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    checksum?.update(chunk);
+    progressHandle.update(chunk.length);
+  });
+  const sink = toStdout ? process.stdout : createWriteStream(written, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER });
+  await pipeline(response.body, sink, { end: !toStdout });
+  return { headers, total, checks, md5: hash.digest('hex'), checksum: checksum?.computed() };
+}
+
+/** The object in parallel ranges (ranged-download.ts), after a HEAD for its size, ETag and checksum. */
+async function fetchRanges(ctx: Context, item: RemoteItem, written: string, partSize: number, startProgress: (total: number) => ProgressHandle): Promise<Fetched> {
+  const headers = await ctx.client.headObject(item.bucket, item.key, { checksumMode: true });
+  const total = Number(headers['content-length'] ?? 0);
+  const checks = checksFor(headers);
+  const progressHandle = startProgress(total);
+  const algorithm = checks.checksum?.algorithm;
+  const { md5, checksum } = await downloadRanges(ctx.client, {
+    bucket: item.bucket,
+    key: item.key,
+    file: written,
+    size: total,
+    etag: String(headers['etag'] ?? '*'),
+    partSize,
+    parallel: ctx.parallel,
+    ...(algorithm ? { checksumAlgorithm: algorithm } : {}),
+    onBytes: (count) => progressHandle.update(count),
+  });
+  return { headers, total, checks, md5, checksum };
+}
+
 export async function downloadOne(ctx: Context, download: Download, mismatches: string[], options: DownloadOptions = {}): Promise<() => void> {
   const { client, config, printer, progress } = ctx;
   const { item, destination, start } = download;
@@ -133,58 +188,21 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
   const started = Date.now();
   const partSize = config.multipart_chunk_size_mb * MIB;
   const ranged = !toStdout && start === 0 && ctx.parallel > 1 && (item.size ?? 0) >= RANGED_MIN_PARTS * partSize;
-  let headers: IncomingHttpHeaders;
-  let computed: string;
-  let computedChecksum: string | undefined;
-  let total: number;
   let handle: ProgressHandle | undefined;
-  let checks: Checks;
+  const startProgress = (total: number): ProgressHandle => (handle = progress.start({ action: 'download', source: item.uri, destination, extra: '' }, total));
+  let fetched: Fetched;
   try {
-    if (ranged) {
-      headers = await client.headObject(item.bucket, item.key, { checksumMode: true });
-      total = Number(headers['content-length'] ?? 0);
-      checks = checksFor(headers);
-      const progressHandle = (handle = progress.start({ action: 'download', source: item.uri, destination, extra: '' }, total));
-      const algorithm = checks.checksum?.algorithm;
-      ({ md5: computed, checksum: computedChecksum } = await downloadRanges(client, {
-        bucket: item.bucket,
-        key: item.key,
-        file: written,
-        size: total,
-        etag: String(headers['etag'] ?? '*'),
-        partSize,
-        parallel: ctx.parallel,
-        ...(algorithm ? { checksumAlgorithm: algorithm } : {}),
-        onBytes: (count) => progressHandle.update(count),
-      }));
-    } else {
-      const response = await client.getObject(item.bucket, item.key, { rangeStart: start, checksumMode: true });
-      headers = response.headers;
-      total = start + Number(headers['content-length'] ?? 0);
-      checks = checksFor(headers);
-      const { checksum } = checks;
-      const hash = createHash('md5');
-      const progressHandle = (handle = progress.start({ action: 'download', source: item.uri, destination, extra: '' }, total));
-      // A continued download is checked as a whole file, as s3cmd checks it: the part already there first.
-      if (start > 0) await hashFile(hash, destination);
-      // A 'data' listener beside the pipe sees every chunk; a Transform in the pipeline costs twice the time.
-      response.body.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        checksum?.update(chunk);
-        progressHandle.update(chunk.length);
-      });
-      const sink = toStdout ? process.stdout : createWriteStream(written, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER });
-      await pipeline(response.body, sink, { end: !toStdout });
-      computed = hash.digest('hex');
-      computedChecksum = checksum?.computed();
-    }
-    handle.done('done');
+    fetched = ranged
+      ? await fetchRanges(ctx, item, written, partSize, startProgress)
+      : await fetchStream(ctx, download, written, startProgress);
+    handle?.done('done');
     if (written !== destination) await rename(written, destination);
   } catch (error) {
     handle?.done('failed');
     if (written !== destination) await rm(written, { force: true });
     throw error;
   }
+  const { headers, total, checks, md5: computed, checksum: computedChecksum } = fetched;
   const { attrs, expected, checksum } = checks;
   const seconds = (Date.now() - started) / 1000;
   const lastModified = Date.parse(String(headers['last-modified'] ?? ''));
