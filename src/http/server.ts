@@ -51,7 +51,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
   const resource = (req.url ?? '/').replace(/^https?:\/\/[^/]*/i, '').split('?')[0] || '/';
   if (req.method === 'HEAD') {
     res.writeHead(error.status, headerList(requestId, { ...error.headers, ...cors }) as unknown as string[]);
-    res.end();
+    atTurnEnd(() => res.end());
     return;
   }
   const body = errorXml(error, requestId, resource);
@@ -59,7 +59,25 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
     error.status,
     headerList(requestId, { ...error.headers, ...cors, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) }) as unknown as string[],
   );
-  res.end(body);
+  atTurnEnd(() => res.end(body));
+}
+
+/**
+ * Responses whose whole body is at hand, written together once the event
+ * loop's turn has handled every request that arrived in it. Each still
+ * leaves in one writev, but the client is woken once per turn rather than
+ * once per response: on loopback, much of a small request's cost.
+ */
+let turnEnd: Array<() => void> = [];
+
+function writeAll(): void {
+  const writes = turnEnd;
+  turnEnd = [];
+  for (const write of writes) write();
+}
+
+function atTurnEnd(write: () => void): void {
+  if (turnEnd.push(write) === 1) setImmediate(writeAll);
 }
 
 /** Every response's identifying headers followed by its own, as the flat list writeHead takes. */
@@ -79,17 +97,20 @@ async function send(req: IncomingMessage, res: ServerResponse, response: S3Respo
   } else if (body === undefined && headers['Content-Length'] === undefined && req.method !== 'HEAD') {
     headers['Content-Length'] = 0;
   }
+  // Only the head is built here (and refused here if a header is invalid); it leaves with the body.
   res.writeHead(response.status, headerList(requestId, headers) as unknown as string[]);
   if (req.method === 'HEAD' || body === undefined) {
     if (body instanceof Readable) body.destroy();
-    res.end();
+    atTurnEnd(() => res.end());
   } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    res.end(body);
+    atTurnEnd(() => res.end(body));
   } else if (Array.isArray(body)) {
-    // Corked: the head and every piece leave in one writev.
-    res.cork();
-    for (const piece of body) res.write(piece);
-    res.end();
+    atTurnEnd(() => {
+      // Corked: the head and every piece leave in one writev.
+      res.cork();
+      for (const piece of body) res.write(piece);
+      res.end();
+    });
   } else if (body instanceof Readable) {
     await pipeline(body, res);
   } else {
