@@ -19,7 +19,7 @@ import { newBucketLocation } from './mb.js';
 const WORKLOADS = ['small', 'list', 'large', 'multipart'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
-const LIST_REPEATS = 3;
+const LIST_REPEATS = 10;
 const LIST_SETUP_MS = 300_000;
 
 interface BenchConfig {
