@@ -1,11 +1,12 @@
 // The embedded MetaStore: SQLite through better-sqlite3, in WAL mode.
 // better-sqlite3 is synchronous, so reads run directly; writes are queued and
-// every write queued in the same event-loop turn is applied in one
-// transaction, each in its own savepoint so that one failure fails only its
-// caller. A write resolves only once its commit is on disk: SQLite commits
-// without syncing (synchronous=NORMAL) and the WAL is fdatasync'd on libuv's
-// thread pool, one sync for every commit made before it started, so the event
-// loop keeps serving requests — and gathering the next batch — meanwhile.
+// applied together in one transaction, each in its own savepoint so that one
+// failure fails only its caller. A write resolves only once its commit is on
+// disk: SQLite commits without syncing (synchronous=NORMAL) and the WAL is
+// fdatasync'd on libuv's thread pool, so the event loop keeps serving
+// requests meanwhile. Writes queued while a sync runs are committed when it
+// ends, all at once, and synced by the next; with no sync running, a commit
+// ends each event-loop turn that queued writes.
 // Listings walk the (bucket, key) primary key with keyset pagination and jump
 // over whole common prefixes; nothing is scanned or sorted in memory. The
 // schema is in sqlite-schema.ts, rows and their conversions in
@@ -908,20 +909,27 @@ export class SqliteMetaStore implements MetaStore {
     if (this.closed) return Promise.reject(new Error('metadata store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ apply, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(this.flushTurn);
-      }
+      this.scheduleFlush();
     });
+  }
+
+  /**
+   * Commits the queue at the end of this turn, unless the WAL is being
+   * synced: then the writes wait for that sync to end and are committed
+   * together (see syncWal). They could not be acknowledged before it ended
+   * anyway, and one commit of many writes costs little more than one of a
+   * few.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.syncing !== undefined) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushTurn);
   }
 
   private readonly flushTurn = (): void => {
     this.flushScheduled = false;
     this.flush();
-    if (this.queue.length > 0 && !this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flushTurn);
-    }
+    if (this.queue.length > 0) this.scheduleFlush();
   };
 
   /** Applies up to MAX_WRITES_PER_COMMIT queued writes in one transaction, each in its own savepoint. */
@@ -982,8 +990,11 @@ export class SqliteMetaStore implements MetaStore {
         process.exit(1);
       }
       for (const callback of done) callback();
+      // What was queued during the sync is committed now, at once, for the next one.
+      this.flush();
     }
     this.syncing = undefined;
+    if (this.queue.length > 0) this.scheduleFlush();
   }
 
   // Helpers that run inside a write transaction.
