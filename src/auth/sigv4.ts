@@ -147,14 +147,17 @@ function joinParams(pairs: [string, string][]): string {
 function canonicalQueries(params: readonly RawParam[]): string[] {
   if (params.length === 0) return [''];
   const strict: [string, string][] = [];
-  const asSent: [string, string][] = [];
+  let reencoded = false;
   for (const p of params) {
     const value = p.value ?? '';
-    strict.push([encodeComponent(p.name), encodeComponent(value)]);
-    asSent.push([p.name, value]);
+    const pair: [string, string] = [encodeComponent(p.name), encodeComponent(value)];
+    reencoded ||= pair[0] !== p.name || pair[1] !== value;
+    strict.push(pair);
   }
   const first = joinParams(strict);
-  const second = joinParams(asSent);
+  // Sent already strictly encoded (as nearly every client does): the two forms are one.
+  if (!reencoded) return [first];
+  const second = joinParams(params.map((p): [string, string] => [p.name, p.value ?? '']));
   return first === second ? [first] : [first, second];
 }
 
