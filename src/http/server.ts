@@ -51,7 +51,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
   const resource = (req.url ?? '/').replace(/^https?:\/\/[^/]*/i, '').split('?')[0] || '/';
   if (req.method === 'HEAD') {
     res.writeHead(error.status, headerList(requestId, { ...error.headers, ...cors }) as unknown as string[]);
-    atTurnEnd(() => res.end());
+    atTurnEnd(res, () => res.end());
     return;
   }
   const body = errorXml(error, requestId, resource);
@@ -59,7 +59,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
     error.status,
     headerList(requestId, { ...error.headers, ...cors, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) }) as unknown as string[],
   );
-  atTurnEnd(() => res.end(body));
+  atTurnEnd(res, () => res.end(body));
 }
 
 /**
@@ -68,16 +68,24 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
  * leaves in one writev, but the client is woken once per turn rather than
  * once per response: on loopback, much of a small request's cost.
  */
-let turnEnd: Array<() => void> = [];
+let turnEnd: Array<{ res: ServerResponse; write: () => void }> = [];
 
 function writeAll(): void {
-  const writes = turnEnd;
+  const pending = turnEnd;
   turnEnd = [];
-  for (const write of writes) write();
+  for (const { res, write } of pending) {
+    try {
+      write();
+    } catch (error) {
+      // Out of any request's try: one failed write must not stop the others, or the server.
+      console.error('aitta: a response could not be written:', error);
+      res.destroy();
+    }
+  }
 }
 
-function atTurnEnd(write: () => void): void {
-  if (turnEnd.push(write) === 1) setImmediate(writeAll);
+function atTurnEnd(res: ServerResponse, write: () => void): void {
+  if (turnEnd.push({ res, write }) === 1) setImmediate(writeAll);
 }
 
 /** Every response's identifying headers followed by its own, as the flat list writeHead takes. */
@@ -101,11 +109,11 @@ async function send(req: IncomingMessage, res: ServerResponse, response: S3Respo
   res.writeHead(response.status, headerList(requestId, headers) as unknown as string[]);
   if (req.method === 'HEAD' || body === undefined) {
     if (body instanceof Readable) body.destroy();
-    atTurnEnd(() => res.end());
+    atTurnEnd(res, () => res.end());
   } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    atTurnEnd(() => res.end(body));
+    atTurnEnd(res, () => res.end(body));
   } else if (Array.isArray(body)) {
-    atTurnEnd(() => {
+    atTurnEnd(res, () => {
       // Corked: the head and every piece leave in one writev.
       res.cork();
       for (const piece of body) res.write(piece);
