@@ -8,7 +8,16 @@ import { uriEncode } from '../auth/uri-encode.js';
 
 export const ATTRS_HEADER = 'x-amz-meta-s3cmd-attrs';
 
+/** Names already looked up, by file and id: a sync asks for the same few for every file. */
+const names = new Map<string, string | undefined>();
+
 function nameById(file: string, id: number): string | undefined {
+  const key = `${file}:${id}`;
+  if (!names.has(key)) names.set(key, readNameById(file, id));
+  return names.get(key);
+}
+
+function readNameById(file: string, id: number): string | undefined {
   try {
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       const fields = line.split(':');
