@@ -12,9 +12,15 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { HashAlgorithm, HashReply, HashRequest } from './hash-worker.js';
 
-const SLOT_BYTES = 1024 * 1024;
+const SLOT_BYTES = 256 * 1024;
 const SLOTS = 8;
-const MAX_SPARE_RINGS = 8;
+/**
+ * Rings kept for reuse (2 MiB each). A new ring's pages fault in as the
+ * first bytes are copied into them, which on this kind of VM costs more
+ * than hashing them: enough are kept for the hashed streams of a client's
+ * usual parallel parts (the aws CLI: 10 parts, each with an MD5 and a CRC).
+ */
+const MAX_SPARE_RINGS = 32;
 const spareRings: SharedArrayBuffer[] = [];
 
 interface StreamState {
