@@ -51,7 +51,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
   const resource = (req.url ?? '/').replace(/^https?:\/\/[^/]*/i, '').split('?')[0] || '/';
   if (req.method === 'HEAD') {
     res.writeHead(error.status, headerList(requestId, { ...error.headers, ...cors }) as unknown as string[]);
-    atTurnEnd(res, () => res.end());
+    endAtTurnEnd(res, undefined);
     return;
   }
   const body = errorXml(error, requestId, resource);
@@ -59,8 +59,11 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
     error.status,
     headerList(requestId, { ...error.headers, ...cors, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) }) as unknown as string[],
   );
-  atTurnEnd(res, () => res.end(body));
+  endAtTurnEnd(res, body);
 }
+
+/** A response body already in memory: none, one piece, or pieces written corked. */
+type BufferedBody = string | Buffer | Buffer[] | undefined;
 
 /**
  * Responses whose whole body is at hand, written together once the event
@@ -68,14 +71,25 @@ function sendError(req: IncomingMessage, res: ServerResponse, failure: unknown, 
  * leaves in one writev, but the client is woken once per turn rather than
  * once per response: on loopback, much of a small request's cost.
  */
-let turnEnd: Array<{ res: ServerResponse; write: () => void }> = [];
+let turnEnd: Array<{ res: ServerResponse; body: BufferedBody }> = [];
+
+function endWith(res: ServerResponse, body: BufferedBody): void {
+  if (!Array.isArray(body)) {
+    res.end(body);
+    return;
+  }
+  // Corked: the head and every piece leave in one writev.
+  res.cork();
+  for (const piece of body) res.write(piece);
+  res.end();
+}
 
 function writeAll(): void {
   const pending = turnEnd;
   turnEnd = [];
-  for (const { res, write } of pending) {
+  for (const { res, body } of pending) {
     try {
-      write();
+      endWith(res, body);
     } catch (error) {
       // Out of any request's try: one failed write must not stop the others, or the server.
       console.error('aitta: a response could not be written:', error);
@@ -84,8 +98,9 @@ function writeAll(): void {
   }
 }
 
-function atTurnEnd(res: ServerResponse, write: () => void): void {
-  if (turnEnd.push({ res, write }) === 1) setImmediate(writeAll);
+/** Ends `res` (its head already written) with `body` once this turn's requests are handled. */
+function endAtTurnEnd(res: ServerResponse, body: BufferedBody): void {
+  if (turnEnd.push({ res, body }) === 1) setImmediate(writeAll);
 }
 
 /** Every response's identifying headers followed by its own, as the flat list writeHead takes. */
@@ -109,16 +124,9 @@ async function send(req: IncomingMessage, res: ServerResponse, response: S3Respo
   res.writeHead(response.status, headerList(requestId, headers) as unknown as string[]);
   if (req.method === 'HEAD' || body === undefined) {
     if (body instanceof Readable) body.destroy();
-    atTurnEnd(res, () => res.end());
-  } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    atTurnEnd(res, () => res.end(body));
-  } else if (Array.isArray(body)) {
-    atTurnEnd(res, () => {
-      // Corked: the head and every piece leave in one writev.
-      res.cork();
-      for (const piece of body) res.write(piece);
-      res.end();
-    });
+    endAtTurnEnd(res, undefined);
+  } else if (typeof body === 'string' || Buffer.isBuffer(body) || Array.isArray(body)) {
+    endAtTurnEnd(res, body);
   } else if (body instanceof Readable) {
     await pipeline(body, res);
   } else {
