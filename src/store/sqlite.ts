@@ -573,12 +573,13 @@ export class SqliteMetaStore implements MetaStore {
 
   async checkQuota(request: QuotaRequest): Promise<void> {
     const state = this.sql.quotaState.get(request.bucket);
+    if (state === undefined) return;
     const otherParts =
       request.uploadId === undefined ? 0 : this.sql.otherPartsSize.get(request.uploadId, request.partNumber ?? 0)!.n;
     const adding = otherParts + request.size;
     // What the new object replaces can only make room: looked up only when the quota is tight without it.
     if (quotaProblem(state, adding, 1) === undefined) return;
-    const replaced = state === undefined ? undefined : this.replacedByPut(state.versioning, request.bucket, request.key);
+    const replaced = this.replacedByPut(state.versioning, request.bucket, request.key);
     const problem = quotaProblem(state, adding - (replaced?.size ?? 0), 1 - (replaced?.objects ?? 0));
     if (problem !== undefined) throw errors.quotaExceeded(problem);
   }
