@@ -4,7 +4,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { S3Error } from '../errors.js';
-import type { ObjectRecord } from '../store/meta.js';
+import type { ObjectInfo } from '../store/meta.js';
 import { header } from './context.js';
 
 function preconditionFailed(condition: string): S3Error {
@@ -32,7 +32,7 @@ function seconds(date: Date): number {
 }
 
 /** 'not-modified' for a 304; throws PreconditionFailed for a 412; 'ok' otherwise. */
-export function checkReadConditions(headers: IncomingHttpHeaders, object: ObjectRecord): 'ok' | 'not-modified' {
+export function checkReadConditions(headers: IncomingHttpHeaders, object: ObjectInfo): 'ok' | 'not-modified' {
   const ifMatch = header(headers, 'if-match');
   const ifNoneMatch = header(headers, 'if-none-match');
   const ifModifiedSince = parseDate(header(headers, 'if-modified-since'));
@@ -53,7 +53,7 @@ export function checkReadConditions(headers: IncomingHttpHeaders, object: Object
 }
 
 /** x-amz-copy-source-if-*: any failing condition is a 412. */
-export function checkCopySourceConditions(headers: IncomingHttpHeaders, source: ObjectRecord): void {
+export function checkCopySourceConditions(headers: IncomingHttpHeaders, source: ObjectInfo): void {
   const ifMatch = header(headers, 'x-amz-copy-source-if-match');
   const ifNoneMatch = header(headers, 'x-amz-copy-source-if-none-match');
   const ifModifiedSince = parseDate(header(headers, 'x-amz-copy-source-if-modified-since'));

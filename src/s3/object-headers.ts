@@ -4,7 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { S3Error } from '../errors.js';
 import { MAX_USER_METADATA_BYTES } from '../limits.js';
-import type { ObjectRecord } from '../store/meta.js';
+import type { ObjectInfo } from '../store/meta.js';
 import { header, type ResponseHeaders } from './context.js';
 
 /** S3's type for objects stored without a Content-Type. */
@@ -77,7 +77,7 @@ export function quoteEtag(etag: string): string {
 }
 
 /** Headers of a GET/HEAD response describing the object (not the length or range). */
-export function objectHeaders(object: ObjectRecord): ResponseHeaders {
+export function objectHeaders(object: ObjectInfo): ResponseHeaders {
   const headers: ResponseHeaders = {
     'Content-Type': object.contentType,
     ETag: quoteEtag(object.etag),

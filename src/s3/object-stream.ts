@@ -5,7 +5,7 @@
 
 import { Readable } from 'node:stream';
 import type { BlobStore } from '../store/blob.js';
-import type { ObjectRecord, StoredPart } from '../store/meta.js';
+import type { ObjectInfo, ObjectRecord, StoredPart } from '../store/meta.js';
 import type { BodyWriter } from './context.js';
 import type { ByteRange } from './range.js';
 
@@ -56,7 +56,7 @@ export function objectStream(blobs: BlobStore, object: ObjectRecord, range?: Byt
  * S3 counts for x-amz-mp-parts-count) of an object; a non-multipart object
  * has one part.
  */
-export function partRange(object: ObjectRecord, partNumber: number): ByteRange | undefined {
+export function partRange(object: ObjectInfo, partNumber: number): ByteRange | undefined {
   if (object.data.kind === 'inline' || object.partsCount === undefined) {
     return partNumber === 1 && object.size > 0 ? { start: 0, end: object.size - 1 } : undefined;
   }

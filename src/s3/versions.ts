@@ -3,7 +3,7 @@
 // sends for delete markers and versions that do not exist.
 
 import { S3Error, errors } from '../errors.js';
-import { NULL_VERSION, type Bucket, type DeleteMarker, type ObjectRecord } from '../store/meta.js';
+import { NULL_VERSION, type Bucket, type DeleteMarker, type LoadedObject, type ObjectLoad } from '../store/meta.js';
 import { isVersionId } from '../store/version-id.js';
 import type { RequestContext, ResponseHeaders } from './context.js';
 import { requireBucket } from './require-bucket.js';
@@ -40,23 +40,24 @@ export function noSuchVersion(key: string, versionId: string): S3Error {
  * source), as the newest version it makes the key 404; both say so in
  * their headers.
  */
-export async function readableVersion(
+export async function readableVersion<L extends ObjectLoad>(
   ctx: RequestContext,
   bucket: Bucket,
   key: string,
   versionId: string | undefined,
+  load: L,
   use: 'read' | 'copy-source' = 'read',
-): Promise<ObjectRecord> {
+): Promise<LoadedObject<L>> {
   const { meta } = ctx.services;
   if (versionId === undefined) {
-    const object = await meta.getObject(bucket.name, key);
+    const object = await meta.getObject(bucket.name, key, load);
     if (object) return object;
     const marker = bucket.versioning === undefined ? undefined : await meta.latestDeleteMarker(bucket.name, key);
     const error = errors.noSuchKey(key);
     if (marker) Object.assign(error.headers, markerHeaders(marker));
     throw error;
   }
-  const version = await meta.getObjectVersion(bucket.name, key, versionId);
+  const version = await meta.getObjectVersion(bucket.name, key, versionId, load);
   if (version === undefined) throw noSuchVersion(key, versionId);
   if ('deleteMarker' in version) {
     if (use === 'copy-source') {
@@ -74,9 +75,18 @@ function markerHeaders(marker: DeleteMarker): Record<string, string> {
   return { 'x-amz-delete-marker': 'true', 'x-amz-version-id': marker.versionId };
 }
 
-/** The bucket (access checked) and the object version a request names: its versionId parameter, or the current one. */
-export async function requestedObject(ctx: RequestContext, bucketName: string, key: string): Promise<{ bucket: Bucket; object: ObjectRecord }> {
+/**
+ * The bucket (access checked) and the object version a request names: its
+ * versionId parameter, or the current one; with its inline body only when
+ * `load` is 'body'.
+ */
+export async function requestedObject<L extends ObjectLoad>(
+  ctx: RequestContext,
+  bucketName: string,
+  key: string,
+  load: L,
+): Promise<{ bucket: Bucket; object: LoadedObject<L> }> {
   const versionId = requestedVersionId(ctx);
   const bucket = await requireBucket(ctx, bucketName);
-  return { bucket, object: await readableVersion(ctx, bucket, key, versionId) };
+  return { bucket, object: await readableVersion(ctx, bucket, key, versionId, load) };
 }

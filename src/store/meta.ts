@@ -139,6 +139,9 @@ export type ObjectData =
   | { kind: 'inline'; bytes: Buffer }
   | { kind: 'parts'; parts: StoredPart[] };
 
+/** Where an object's bytes live, without reading an inline body (which can be 256 KiB). */
+export type ObjectDataInfo = { kind: 'inline' } | { kind: 'parts'; parts: StoredPart[] };
+
 export interface ObjectChecksum {
   algorithm: ChecksumAlgorithm;
   /** Base64 value as sent in x-amz-checksum-*; composite ones end in -N. */
@@ -173,6 +176,13 @@ export interface ObjectRecord {
   versionId?: string;
   data: ObjectData;
 }
+
+/** An object as HEAD, ACL, tagging and access checks see it: all but the inline body. */
+export type ObjectInfo = Omit<ObjectRecord, 'data'> & { data: ObjectDataInfo };
+
+/** What a read of an object loads: its record without the inline body, or with it (to send or copy it). */
+export type ObjectLoad = 'info' | 'body';
+export type LoadedObject<L extends ObjectLoad> = L extends 'body' ? ObjectRecord : ObjectInfo;
 
 /** The version a versioned DELETE leaves in place of an object: it hides the object's older versions. */
 export interface DeleteMarker {
@@ -378,10 +388,14 @@ export interface MetaStore {
   deleteBucket(name: string): Promise<'deleted' | 'not-empty' | 'missing'>;
 
   // Objects. Stored versions count towards usage and quotas; delete markers do not.
-  /** The current version of the object (undefined when there is none, or the newest version is a delete marker). */
-  getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
-  /** One version of the object, which may be a delete marker. */
-  getObjectVersion(bucket: string, key: string, versionId: string): Promise<ObjectRecord | DeleteMarker | undefined>;
+  /**
+   * The current version of the object (undefined when there is none, or the
+   * newest version is a delete marker); its inline body only when `load` is
+   * 'body'.
+   */
+  getObject<L extends ObjectLoad = 'info'>(bucket: string, key: string, load?: L): Promise<LoadedObject<L> | undefined>;
+  /** One version of the object, which may be a delete marker; its inline body only when `load` is 'body'. */
+  getObjectVersion<L extends ObjectLoad = 'info'>(bucket: string, key: string, versionId: string, load?: L): Promise<LoadedObject<L> | DeleteMarker | undefined>;
   /** The delete marker that is the newest version of the key, if it is one. */
   latestDeleteMarker(bucket: string, key: string): Promise<DeleteMarker | undefined>;
   /**

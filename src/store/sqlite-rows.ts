@@ -11,6 +11,9 @@ import type {
   DeleteMarker,
   Grant,
   ObjectChecksum,
+  ObjectData,
+  ObjectDataInfo,
+  ObjectInfo,
   ObjectRecord,
   ObjectSummary,
   PartRecord,
@@ -35,7 +38,6 @@ export interface ObjectRow {
   attrs: string;
   parts: string | null;
   version_id: string;
-  bytes: Buffer | null;
 }
 
 /** A listing's raw row: the values of SUMMARY_COLUMNS, in order. */
@@ -218,9 +220,18 @@ export function toUploadRow([upload_id, bucket, key, initiated, content_type, at
   return { upload_id, bucket, key, initiated, content_type, attrs, storage_class, owner_project_id };
 }
 
-export function toObject(row: ObjectRow): ObjectRecord {
+/** The object a row holds, with its inline body when one is given (`bytes` read from object_bodies). */
+export function toObject(row: ObjectRow): ObjectInfo;
+export function toObject(row: ObjectRow, bytes: Buffer | null): ObjectRecord;
+export function toObject(row: ObjectRow, bytes?: Buffer | null): ObjectInfo {
   const attrs = JSON.parse(row.attrs) as ObjectAttrs;
-  const object: ObjectRecord = {
+  const data: ObjectData | ObjectDataInfo =
+    row.parts !== null
+      ? { kind: 'parts', parts: JSON.parse(row.parts) as StoredPart[] }
+      : bytes === undefined
+        ? { kind: 'inline' }
+        : { kind: 'inline', bytes: bytes ?? Buffer.alloc(0) };
+  const object: ObjectInfo = {
     bucket: row.bucket,
     key: row.key,
     size: row.size,
@@ -232,10 +243,7 @@ export function toObject(row: ObjectRow): ObjectRecord {
     storageClass: row.storage_class,
     ownerProjectId: row.owner_project_id,
     versionId: row.version_id,
-    data:
-      row.parts === null
-        ? { kind: 'inline', bytes: row.bytes ?? Buffer.alloc(0) }
-        : { kind: 'parts', parts: JSON.parse(row.parts) as StoredPart[] },
+    data,
   };
   if (attrs.checksum !== undefined) object.checksum = attrs.checksum;
   if (attrs.acl !== undefined && attrs.acl.length > 0) object.acl = attrs.acl;

@@ -16,7 +16,7 @@ function withBody(key: string, body: string): ObjectRecord {
 }
 
 async function bodyOf(store: SqliteMetaStore, key: string, versionId?: string): Promise<string | undefined> {
-  const found = versionId === undefined ? await store.getObject('bkt', key) : await store.getObjectVersion('bkt', key, versionId);
+  const found = versionId === undefined ? await store.getObject('bkt', key, 'body') : await store.getObjectVersion('bkt', key, versionId, 'body');
   if (found === undefined || 'deleteMarker' in found) return undefined;
   assert.equal(found.data.kind, 'inline');
   return found.data.kind === 'inline' ? found.data.bytes.toString() : undefined;
@@ -38,6 +38,13 @@ describe('SqliteMetaStore versioning', () => {
     assert.equal(await bodyOf(store, 'k'), 'two');
     assert.equal((await store.getObject('bkt', 'k'))?.versionId, v2);
     assert.equal(await bodyOf(store, 'k', v1), 'one');
+    // Without 'body', neither an older nor the current version reads its inline bytes.
+    for (const versionId of [v1, v2]) {
+      const info = await store.getObjectVersion('bkt', 'k', versionId);
+      assert.ok(info !== undefined && !('deleteMarker' in info));
+      assert.equal(info.versionId, versionId);
+      assert.deepEqual(info.data, { kind: 'inline' });
+    }
     const page = await store.listObjectVersions(everything);
     assert.deepEqual(page.versions.map(summary), [`k:${v2}:latest`, `k:${v1}`]);
     // ListObjects sees only the current version.

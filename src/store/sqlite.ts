@@ -72,6 +72,8 @@ import type {
   ListQuery,
   Membership,
   MetaStore,
+  LoadedObject,
+  ObjectLoad,
   ObjectRecord,
   ObjectSummary,
   PartRecord,
@@ -252,7 +254,8 @@ function prepareStatements(db: Database.Database) {
     bucketUploads: p<{ upload_id: string }>('SELECT upload_id FROM uploads WHERE bucket = ?'),
 
     getBody: p<{ bytes: Buffer }>('SELECT bytes FROM object_bodies WHERE id = ?'),
-    getObject: p<ObjectRow>(
+    getObject: p<ObjectRow>(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ?`),
+    getObjectWithBody: p<ObjectRow & { bytes: Buffer | null }>(
       `SELECT ${OBJECT_COLUMNS}, b.bytes FROM objects o LEFT JOIN object_bodies b ON b.id = o.body_id WHERE o.bucket = ? AND o.key = ?`,
     ),
     getObjectData: p<StoredData & { last_modified: number }>(
@@ -678,19 +681,29 @@ export class SqliteMetaStore implements MetaStore {
 
   // Objects.
 
-  async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
+  async getObject<L extends ObjectLoad = 'info'>(bucket: string, key: string, load?: L): Promise<LoadedObject<L> | undefined> {
+    if (load === 'body') {
+      const row = this.sql.getObjectWithBody.get(bucket, key);
+      return row === undefined ? undefined : (toObject(row, row.bytes) as LoadedObject<L>);
+    }
     const row = this.sql.getObject.get(bucket, key);
-    return row === undefined ? undefined : toObject(row);
+    return row === undefined ? undefined : (toObject(row) as LoadedObject<L>);
   }
 
-  async getObjectVersion(bucket: string, key: string, versionId: string): Promise<ObjectRecord | DeleteMarker | undefined> {
+  async getObjectVersion<L extends ObjectLoad = 'info'>(
+    bucket: string,
+    key: string,
+    versionId: string,
+    load?: L,
+  ): Promise<LoadedObject<L> | DeleteMarker | undefined> {
     // The current row's id first: its body is loaded only when it is the version asked for.
-    if (this.sql.getObjectData.get(bucket, key)?.version_id === versionId) return this.getObject(bucket, key);
+    if (this.sql.getObjectData.get(bucket, key)?.version_id === versionId) return this.getObject(bucket, key, load);
     const version = this.versions.find(bucket, key, versionId);
     if (version === undefined) return undefined;
     if (version.delete_marker === 1) return toDeleteMarker(version);
+    if (load !== 'body') return toObject(version) as LoadedObject<L>;
     const bytes = version.body_id === null ? null : (this.sql.getBody.get(version.body_id)?.bytes ?? null);
-    return toObject({ ...version, bytes });
+    return toObject(version, bytes) as LoadedObject<L>;
   }
 
   async latestDeleteMarker(bucket: string, key: string): Promise<DeleteMarker | undefined> {

@@ -38,12 +38,12 @@ export async function putBucketAcl(ctx: AclOperation<'PutBucketAcl'>): Promise<S
 }
 
 export async function getObjectAcl(ctx: AclOperation<'GetObjectAcl'>): Promise<S3Response> {
-  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key, 'info');
   return xmlResponse(await aclXml(ctx.services.meta, object.ownerProjectId, object.acl), 200, versionHeader(bucket, object.versionId));
 }
 
 export async function putObjectAcl(ctx: AclOperation<'PutObjectAcl'>): Promise<S3Response> {
-  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key, 'info');
   const acl = await requestedAcl(ctx, object.ownerProjectId);
   if (!(await ctx.services.meta.setObjectAcl(bucket.name, ctx.op.key, acl, object.versionId))) throw errors.noSuchKey(ctx.op.key);
   return emptyResponse(200, versionHeader(bucket, object.versionId));

@@ -29,7 +29,7 @@ type CopyOperation<T extends Operation['type']> = RequestContext<Extract<Operati
 async function sourceObject(ctx: RequestContext, source: CopySource): Promise<{ object: ObjectRecord; headers: ResponseHeaders }> {
   const versionId = checkedVersionId(source.versionId, 'x-amz-copy-source');
   const bucket = await requireBucket(ctx, source.bucket, { action: actionOf('GetObject', versionId), key: source.key, versionId });
-  const object = await readableVersion(ctx, bucket, source.key, versionId, 'copy-source');
+  const object = await readableVersion(ctx, bucket, source.key, versionId, 'body', 'copy-source');
   checkCopySourceConditions(ctx.headers, object);
   const { 'x-amz-version-id': sourceVersion } = versionHeader(bucket, object.versionId);
   return { object, headers: sourceVersion === undefined ? {} : { 'x-amz-copy-source-version-id': sourceVersion } };

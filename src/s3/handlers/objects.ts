@@ -2,7 +2,7 @@
 
 import { S3Error, errors } from '../../errors.js';
 import { MAX_PUT_OBJECT_BYTES } from '../../limits.js';
-import type { Bucket, Grant, ObjectData, ObjectRecord } from '../../store/meta.js';
+import type { Bucket, Grant, ObjectData, ObjectInfo, ObjectRecord } from '../../store/meta.js';
 import { aclFromHeaders, normaliseAcl } from '../acl.js';
 import { tagsFromHeader, type Tags } from '../tagging.js';
 import { checkReadConditions } from '../conditions.js';
@@ -30,7 +30,7 @@ const RESPONSE_OVERRIDES: Record<string, string> = {
 };
 
 /** Conditional writes (If-None-Match: * and If-Match on PutObject). */
-function checkWriteConditions(ctx: RequestContext, existing: ObjectRecord | undefined, key: string): void {
+function checkWriteConditions(ctx: RequestContext, existing: ObjectInfo | undefined, key: string): void {
   const ifNoneMatch = header(ctx.headers, 'if-none-match');
   const ifMatch = header(ctx.headers, 'if-match');
   if (ifNoneMatch !== undefined) {
@@ -123,7 +123,7 @@ interface ReadPlan {
 }
 
 /** Everything GET and HEAD share: conditions, range or part, header overrides. */
-function planRead(ctx: ObjectOperation<'GetObject' | 'HeadObject'>, bucket: Bucket, object: ObjectRecord): ReadPlan {
+function planRead(ctx: ObjectOperation<'GetObject' | 'HeadObject'>, bucket: Bucket, object: ObjectInfo): ReadPlan {
   const headers = { ...objectHeaders(object), ...versionHeader(bucket, object.versionId) };
   if (checkReadConditions(ctx.headers, object) === 'not-modified') {
     return { status: 304, headers: { ETag: headers.ETag!, 'Last-Modified': headers['Last-Modified']! } };
@@ -164,14 +164,14 @@ function planRead(ctx: ObjectOperation<'GetObject' | 'HeadObject'>, bucket: Buck
 }
 
 /** Who stored the object, by user name: Aitta's own header (Allas cannot tell). */
-async function addUploader(ctx: RequestContext, object: ObjectRecord, headers: ResponseHeaders): Promise<void> {
+async function addUploader(ctx: RequestContext, object: ObjectInfo, headers: ResponseHeaders): Promise<void> {
   if (object.uploaderUserId === undefined) return;
   const user = await ctx.services.meta.getUser(object.uploaderUserId);
   if (user) headers['x-aitta-uploaded-by'] = user.name;
 }
 
 export async function getObject(ctx: ObjectOperation<'GetObject'>): Promise<S3Response> {
-  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key, 'body');
   const plan = planRead(ctx, bucket, object);
   await addUploader(ctx, object, plan.headers);
   Object.assign(plan.headers, expirationHeaders(ctx, bucket, object));
@@ -180,7 +180,7 @@ export async function getObject(ctx: ObjectOperation<'GetObject'>): Promise<S3Re
 }
 
 export async function headObject(ctx: ObjectOperation<'HeadObject'>): Promise<S3Response> {
-  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key, 'info');
   const plan = planRead(ctx, bucket, object);
   await addUploader(ctx, object, plan.headers);
   Object.assign(plan.headers, expirationHeaders(ctx, bucket, object));

@@ -3,7 +3,7 @@
 
 import { S3Error, errors } from '../../errors.js';
 import { MAX_XML_BODY_BYTES } from '../../limits.js';
-import type { ObjectRecord } from '../../store/meta.js';
+import type { ObjectInfo } from '../../store/meta.js';
 import { emptyResponse, xmlResponse, type RequestContext, type S3Response } from '../context.js';
 import type { Operation } from '../operation.js';
 import { deleteBucketConfig, storeBucketConfig, storedBucketConfig } from '../bucket-config.js';
@@ -15,24 +15,24 @@ import { readSmallBody } from '../xml.js';
 type TaggingOperation<T extends Operation['type']> = RequestContext<Extract<Operation, { type: T }>>;
 
 export async function getObjectTagging(ctx: TaggingOperation<'GetObjectTagging'>): Promise<S3Response> {
-  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key, 'info');
   return xmlResponse(tagsXml(object.tags), 200, versionHeader(bucket, object.versionId));
 }
 
 export async function putObjectTagging(ctx: TaggingOperation<'PutObjectTagging'>): Promise<S3Response> {
-  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key, 'info');
   const tags = tagsFromXml(await readSmallBody(ctx.payload.stream, MAX_XML_BODY_BYTES));
   await setTags(ctx, object, tags);
   return emptyResponse(200, versionHeader(bucket, object.versionId));
 }
 
 export async function deleteObjectTagging(ctx: TaggingOperation<'DeleteObjectTagging'>): Promise<S3Response> {
-  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key);
+  const { bucket, object } = await requestedObject(ctx, ctx.op.bucket, ctx.op.key, 'info');
   await setTags(ctx, object, {});
   return emptyResponse(204, versionHeader(bucket, object.versionId));
 }
 
-async function setTags(ctx: TaggingOperation<'PutObjectTagging' | 'DeleteObjectTagging'>, object: ObjectRecord, tags: Tags): Promise<void> {
+async function setTags(ctx: TaggingOperation<'PutObjectTagging' | 'DeleteObjectTagging'>, object: ObjectInfo, tags: Tags): Promise<void> {
   if (!(await ctx.services.meta.setObjectTags(object.bucket, object.key, tags, object.versionId))) throw errors.noSuchKey(object.key);
 }
 
