@@ -110,8 +110,8 @@ async function bestOf(runs: number, fn: () => Promise<number>): Promise<number> 
 }
 
 const BUCKETS = { small: "bench-small", list: "bench-list", large: "bench-large" } as const;
-/** The untimed round of small ops before the measured one, by aitta bench's client. */
-const WARM_UP = { maxOps: 2_000, maxMs: 1_000 };
+/** The untimed round of small ops before the measured one, by the same clients. */
+const WARM_UP = { maxOps: 5_000, maxMs: 1_000 };
 const LIST_SETUP_MS = 180_000;
 
 /** Every workload against one running server; a failing workload fills its own cells with n/a. */
@@ -136,8 +136,12 @@ async function benchServer(name: ServerName, cfg: Config, dataDir: string, buf: 
     log(`${name}: 4 KiB PUT/GET/HEAD/DELETE, ${cfg.concurrency} connections, after an untimed round`);
     const smallCfg = { concurrency: cfg.concurrency, maxOps: cfg.smallMaxOps, maxMs: cfg.smallMaxMs, objectBytes: 4096 };
     // A fresh server's first seconds are its JIT compiling and its database files growing: not what the phases measure.
-    await w.smallOps({ ...on(BUCKETS.small), prefix: "warm-up/" }, { ...smallCfg, ...WARM_UP });
-    const small = await w.smallOps(on(BUCKETS.small), smallCfg, toolDriver(on(BUCKETS.small), smallCfg, cfg.tools, `http://${server.host}:${server.port}`));
+    // The round runs the clients of the measured one, whose requests (presigned, unsigned bodies) take their own code paths.
+    const origin = `http://${server.host}:${server.port}`;
+    const warmUp = { ...on(BUCKETS.small), prefix: "warm-up/" };
+    const warmCfg = { ...smallCfg, ...WARM_UP };
+    await w.smallOps(warmUp, warmCfg, toolDriver(warmUp, warmCfg, cfg.tools, origin));
+    const small = await w.smallOps(on(BUCKETS.small), smallCfg, toolDriver(on(BUCKETS.small), smallCfg, cfg.tools, origin));
     const ids = { PUT: "put", GET: "get", HEAD: "head", DELETE: "del" } as const;
     for (const op of w.SMALL_OPS) {
       const s = small[op];
@@ -296,7 +300,7 @@ async function main(): Promise<void> {
         `load average at start ${loadAtStart}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}: other work on the machine skews every figure`,
         `data directories under ${os.tmpdir()}; everything on 127.0.0.1${cfg.quick ? "; **quick mode** (small sizes, smoke run only)" : ""}`,
         `small ops: each phase ≤ ${cfg.smallMaxOps.toLocaleString("en-US")} ops or ${cfg.smallMaxMs / 1000} s; GET/HEAD read the keys the PUT phase wrote, DELETE removes them; ` +
-          `after one untimed round of the four (≤ ${WARM_UP.maxOps.toLocaleString("en-US")} ops or ${WARM_UP.maxMs / 1000} s each, by aitta bench's client)`,
+          `after one untimed round of the four (≤ ${WARM_UP.maxOps.toLocaleString("en-US")} ops or ${WARM_UP.maxMs / 1000} s each, by the same clients)`,
         `clients: each small-op row names its own, the same for every server: wrk (one thread, cycling through presigned URLs, one per key) and ab (keep-alive HEADs of one key's presigned URL) are C and leave the servers the CPU; aitta bench's Node client, used where neither is on PATH and for every other row, spends about a core of its own`,
       ],
       ceilings: [
