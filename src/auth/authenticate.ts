@@ -22,7 +22,6 @@
 //   'x-amz-checksum-crc32') once the stream has ended; {} when none.
 
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
 import { S3Error, errors } from '../errors.js';
 import type { Credential } from '../store/meta.js';
 import { chunkedPayload, type ChunkedMode } from './chunked.js';
@@ -55,7 +54,7 @@ export interface AuthOptions {
 }
 
 export interface Payload {
-  stream: Readable;
+  stream: AsyncIterable<Buffer>;
   /** Decoded payload length when known from headers. */
   length: number | undefined;
   trailers(): Record<string, string>;

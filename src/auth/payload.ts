@@ -4,9 +4,9 @@
 // the body does not hash to the x-amz-content-sha256 the client signed. A
 // consumer that commits only after 'end' therefore never stores a prefix.
 
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { S3Error, errors } from '../errors.js';
 import type { Payload } from './authenticate.js';
 import { header } from './checks.js';
@@ -36,41 +36,32 @@ export function contentLength(req: IncomingMessage): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-class PlainBody extends Transform {
-  private received = 0;
-  private readonly hash: Hash | undefined;
-
-  constructor(
-    private readonly expectedLength: number | undefined,
-    private readonly expectedSha256: string | undefined,
-  ) {
-    super();
-    this.hash = expectedSha256 === undefined ? undefined : createHash('sha256');
+/**
+ * The bytes of a plain body, read straight from req: one stream layer, not a
+ * Transform piped from it (a third of a 4 KiB PUT's stream work). It throws
+ * instead of ending when fewer bytes than Content-Length arrive (the
+ * connection closed) or more, and when the body does not hash to the signed
+ * SHA-256. A consumer that stops early leaves req open, so its error
+ * response can still be sent.
+ */
+async function* plainBody(req: IncomingMessage, expectedLength: number | undefined, expectedSha256: string | undefined): AsyncGenerator<Buffer> {
+  const hash = expectedSha256 === undefined ? undefined : createHash('sha256');
+  let received = 0;
+  try {
+    for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (expectedLength !== undefined && received > expectedLength) throw errors.incompleteBody();
+      hash?.update(chunk);
+      yield chunk;
+    }
+  } catch (error) {
+    // The connection's own errors (reset, premature close) mean the body was cut short.
+    throw error instanceof S3Error ? error : errors.incompleteBody();
   }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.received += chunk.length;
-    if (this.expectedLength !== undefined && this.received > this.expectedLength) {
-      callback(errors.incompleteBody());
-      return;
-    }
-    this.hash?.update(chunk);
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.expectedLength !== undefined && this.received !== this.expectedLength) {
-      callback(errors.incompleteBody());
-      return;
-    }
-    if (this.hash !== undefined) {
-      const computed = this.hash.digest('hex');
-      if (computed !== this.expectedSha256!.toLowerCase()) {
-        callback(contentSha256Mismatch(this.expectedSha256!, computed));
-        return;
-      }
-    }
-    callback();
+  if (expectedLength !== undefined && received !== expectedLength) throw errors.incompleteBody();
+  if (hash !== undefined) {
+    const computed = hash.digest('hex');
+    if (computed !== expectedSha256!.toLowerCase()) throw contentSha256Mismatch(expectedSha256!, computed);
   }
 }
 
@@ -90,7 +81,7 @@ export function plainPayload(req: IncomingMessage, expectedSha256?: string): Pay
   if (bodiless && (expectedSha256 === undefined || expectedSha256.toLowerCase() === EMPTY_SHA256)) {
     return { stream: req, length: 0, trailers: () => ({}) };
   }
-  const body = new PlainBody(length, expectedSha256);
-  pipeBody(req, body);
-  return { stream: body, length, trailers: () => ({}) };
+  // An 'error' nobody listens to would take the process down; the body's reader sees the error through req.
+  if (req.listenerCount('error') === 0) req.on('error', () => {});
+  return { stream: plainBody(req, length, expectedSha256), length, trailers: () => ({}) };
 }

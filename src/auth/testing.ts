@@ -75,9 +75,9 @@ export function authOptions(now: Date, credentials: Credential[] = [credential()
   };
 }
 
-export async function readAll(stream: Readable): Promise<Buffer> {
+export async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(part as Buffer);
+  for await (const part of stream) parts.push(part);
   return Buffer.concat(parts);
 }
 
