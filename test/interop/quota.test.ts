@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CreateBucketCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, CreateMultipartUploadCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand } from '@aws-sdk/client-s3';
 import { sdkClient } from '../helpers/sdk-client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -58,6 +58,10 @@ describe('byte quota', () => {
     assert.deepEqual(await files(path.join(dataDir, 'tmp')), []);
     // Replacing an object counts only the difference.
     await s3.send(new PutObjectCommand({ Bucket: 'quota', Key: 'first', Body: Buffer.alloc(900 * 1024, 3) }));
+    // A body small enough to be kept inline is refused at the commit instead: nothing of it is stored either.
+    await refusedWith(s3.send(new PutObjectCommand({ Bucket: 'quota', Key: 'small', Body: Buffer.alloc(200 * 1024, 4) })), 'QuotaExceeded');
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'quota' }));
+    assert.deepEqual(listed.Contents?.map((o) => [o.Key, o.Size]), [['first', 900 * 1024]]);
   });
 
   it('refuses an upload part that would exceed it', async () => {

@@ -1,7 +1,7 @@
 // Single-object operations: PutObject, GetObject, HeadObject, DeleteObject.
 
 import { S3Error, errors } from '../../errors.js';
-import { MAX_PUT_OBJECT_BYTES } from '../../limits.js';
+import { MAX_INLINE_OBJECT_BYTES, MAX_PUT_OBJECT_BYTES } from '../../limits.js';
 import type { Bucket, Grant, ObjectData, ObjectInfo, ObjectRecord } from '../../store/meta.js';
 import { aclFromHeaders, normaliseAcl } from '../acl.js';
 import { tagsFromHeader, type Tags } from '../tagging.js';
@@ -84,8 +84,11 @@ export async function putObject(ctx: ObjectOperation<'PutObject'>): Promise<S3Re
   if (header(ctx.headers, 'if-none-match') !== undefined || header(ctx.headers, 'if-match') !== undefined) {
     checkWriteConditions(ctx, await meta.getObject(bucketName, key), key);
   }
-  // Refused before any data is written; the store checks again at commit.
-  if (ctx.payload.length !== undefined) await meta.checkQuota({ bucket: bucketName, key, size: ctx.payload.length });
+  // A body that goes to a blob is refused before any of it is written. One kept inline is written
+  // nowhere before the commit, whose own check refuses it just the same.
+  if (ctx.payload.length !== undefined && ctx.payload.length > MAX_INLINE_OBJECT_BYTES) {
+    await meta.checkQuota({ bucket: bucketName, key, size: ctx.payload.length });
+  }
   const body = await ingestBody(ctx, { maxBytes: MAX_PUT_OBJECT_BYTES, allowInline: true });
   const object: ObjectRecord = {
     bucket: bucketName,
