@@ -223,6 +223,13 @@ export function requestChecksum(headers: IncomingHttpHeaders): RequestChecksum |
   return undefined;
 }
 
+/** The raw digest of `data`, in one call. */
+export function checksumOf(algorithm: ChecksumAlgorithm, data: Uint8Array): Buffer {
+  const checksum = createChecksum(algorithm);
+  checksum.update(data);
+  return checksum.digest();
+}
+
 /** COMPOSITE multipart checksum: base64(hash(concat(raw part digests))) + "-N". */
 export function compositeChecksum(algorithm: ChecksumAlgorithm, partDigests: readonly Uint8Array[]): string {
   const checksum = createChecksum(algorithm);

@@ -3,8 +3,8 @@
 // must come with Content-MD5 or a flexible checksum (x-amz-checksum-*), and
 // match it.
 
-import { createHash } from 'node:crypto';
-import { createChecksum, requestChecksum } from '../checksums.js';
+import { hash } from 'node:crypto';
+import { checksumOf, requestChecksum } from '../checksums.js';
 import { errors } from '../errors.js';
 import type { RequestContext } from './context.js';
 import { checksumMismatch, contentMd5, expectedChecksum } from './ingest.js';
@@ -23,10 +23,6 @@ function verifyBodyIntegrity(ctx: RequestContext, body: Buffer): void {
   if (md5 === undefined && checksum === undefined) {
     throw errors.invalidRequest('Missing required header for this request: Content-MD5');
   }
-  if (md5 !== undefined && !createHash('md5').update(body).digest().equals(md5)) throw errors.badDigest();
-  if (checksum) {
-    const actual = createChecksum(checksum.algorithm);
-    actual.update(body);
-    if (expectedChecksum(ctx, checksum) !== actual.digest().toString('base64')) throw checksumMismatch(checksum.algorithm);
-  }
+  if (md5 !== undefined && !hash('md5', body, 'buffer').equals(md5)) throw errors.badDigest();
+  if (checksum && expectedChecksum(ctx, checksum) !== checksumOf(checksum.algorithm, body).toString('base64')) throw checksumMismatch(checksum.algorithm);
 }

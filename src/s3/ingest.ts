@@ -3,8 +3,8 @@
 // the way, and verifies Content-MD5 and x-amz-checksum-* (header or trailer)
 // before anything is committed. A failed check leaves nothing behind.
 
-import { createHash } from 'node:crypto';
-import { checksumHeaderName, createChecksum, parseChecksumAlgorithm, requestChecksum, type RequestChecksum } from '../checksums.js';
+import { createHash, hash } from 'node:crypto';
+import { checksumHeaderName, checksumOf, createChecksum, parseChecksumAlgorithm, requestChecksum, type RequestChecksum } from '../checksums.js';
 import type { ChecksumAlgorithm } from '../checksum-types.js';
 import { S3Error, errors } from '../errors.js';
 import { MAX_INLINE_OBJECT_BYTES } from '../limits.js';
@@ -88,8 +88,28 @@ function runningDigest(algorithm: 'MD5' | ChecksumAlgorithm, offThread: boolean)
   return { update: (chunk) => void digest.update(chunk), digest: () => digest.digest(), discard: () => {} };
 }
 
+/** Reads a small body whole and hashes it in one call each: no running hash object per request. */
+async function storeInline(source: AsyncIterable<Buffer>, options: StoreOptions): Promise<StoredBody> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size > options.maxBytes) throw errors.entityTooLarge(options.maxBytes);
+    chunks.push(chunk);
+  }
+  const bytes = Buffer.concat(chunks, size);
+  const { algorithm } = options;
+  return {
+    size,
+    md5: hash('md5', bytes, 'buffer'),
+    checksum: algorithm && { algorithm, digest: checksumOf(algorithm, bytes) },
+    data: { kind: 'inline', bytes },
+  };
+}
+
 /** Streams bytes into the store (inline when small), hashing them on the way. */
 export async function storeStream(blobs: BlobStore, source: AsyncIterable<Buffer>, options: StoreOptions): Promise<StoredBody> {
+  if (options.allowInline && options.length <= MAX_INLINE_OBJECT_BYTES) return storeInline(source, options);
   const offThread = options.length >= OFF_THREAD_HASH_BYTES;
   const md5 = runningDigest('MD5', offThread);
   const checksum = options.algorithm ? runningDigest(options.algorithm, offThread) : undefined;
@@ -97,23 +117,9 @@ export async function storeStream(blobs: BlobStore, source: AsyncIterable<Buffer
     const waits = [md5.update(chunk), checksum?.update(chunk)].filter((w): w is Promise<void> => w instanceof Promise);
     return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
   };
-  let data: IngestedBody['data'];
-  let size = 0;
+  let written: { size: number; blobId: string };
   try {
-    if (options.allowInline && options.length <= MAX_INLINE_OBJECT_BYTES) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (size > options.maxBytes) throw errors.entityTooLarge(options.maxBytes);
-        onChunk(chunk);
-        chunks.push(chunk);
-      }
-      data = { kind: 'inline', bytes: Buffer.concat(chunks, size) };
-    } else {
-      const written = await blobs.write(source, onChunk, options.maxBytes);
-      size = written.size;
-      data = { kind: 'blob', blobId: written.blobId };
-    }
+    written = await blobs.write(source, onChunk, options.maxBytes);
   } catch (error) {
     md5.discard();
     checksum?.discard();
@@ -121,10 +127,10 @@ export async function storeStream(blobs: BlobStore, source: AsyncIterable<Buffer
   }
   const [md5Digest, checksumDigest] = await Promise.all([md5.digest(), checksum?.digest()]);
   return {
-    size,
+    size: written.size,
     md5: md5Digest,
     checksum: options.algorithm && checksumDigest ? { algorithm: options.algorithm, digest: checksumDigest } : undefined,
-    data,
+    data: { kind: 'blob', blobId: written.blobId },
   };
 }
 
