@@ -76,6 +76,7 @@ export class OffThreadHash {
   private readonly worker = pickWorker();
   private readonly id = ++nextId;
   private readonly ring = spareRings.pop() ?? new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  private readonly ringBytes = Buffer.from(this.ring);
   private readonly free: number[] = Array.from({ length: SLOTS }, (_, i) => i);
   /** The slot being filled and how much of it is. */
   private slot: number | undefined;
@@ -141,8 +142,11 @@ export class OffThreadHash {
         this.slot = slot;
         this.filled = 0;
       }
-      const view = new Uint8Array(this.ring, this.slot * SLOT_BYTES + this.filled, SLOT_BYTES - this.filled);
-      const n = chunk.copy(view, 0, offset, offset + view.length);
+      const start = this.slot * SLOT_BYTES + this.filled;
+      const n = Math.min(SLOT_BYTES - this.filled, chunk.length - offset);
+      // fill() with a value as long as the range copies it once, natively (memcpy); copy() and set() into
+      // shared memory go through V8's relaxed memmove, 10% of the server's time in a large upload.
+      this.ringBytes.fill(chunk.subarray(offset, offset + n), start, start + n);
       offset += n;
       this.filled += n;
       if (this.filled === SLOT_BYTES) this.send();
