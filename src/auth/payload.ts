@@ -38,7 +38,7 @@ export function contentLength(req: IncomingMessage): number | undefined {
 
 /**
  * The bytes of a plain body, read straight from req: one stream layer, not a
- * Transform piped from it (a third of a 4 KiB PUT's stream work). It throws
+ * Transform piped from it (~10 % of a 4 KiB PUT's server CPU). It throws
  * instead of ending when fewer bytes than Content-Length arrive (the
  * connection closed) or more, and when the body does not hash to the signed
  * SHA-256. A consumer that stops early leaves req open, so its error
