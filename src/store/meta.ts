@@ -140,7 +140,7 @@ export type ObjectData =
   | { kind: 'parts'; parts: StoredPart[] };
 
 /** Where an object's bytes live, without reading an inline body (which can be 256 KiB). */
-export type ObjectDataInfo = { kind: 'inline' } | { kind: 'parts'; parts: StoredPart[] };
+export type ObjectDataInfo = { kind: 'inline' } | Extract<ObjectData, { kind: 'parts' }>;
 
 export interface ObjectChecksum {
   algorithm: ChecksumAlgorithm;
