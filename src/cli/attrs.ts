@@ -29,22 +29,24 @@ function readNameById(file: string, id: number): string | undefined {
   return undefined;
 }
 
-/** The attribute string s3cmd writes: stat fields when `preserve`, and the MD5 when known. */
-export function buildAttrs(stat: Stats | undefined, md5: string | undefined, preserve: boolean): string | undefined {
+/** The attribute string s3cmd writes: when `preserve`, a file's stat fields (of standard input, which has no stat, only its owner's names); the MD5 when known. */
+export function buildAttrs(source: Stats | Pick<Stats, 'uid' | 'gid'> | undefined, md5: string | undefined, preserve: boolean): string | undefined {
   const attrs: Record<string, string | number> = {};
-  if (preserve && stat) {
-    const seconds = (ms: number) => Math.trunc(ms / 1000);
-    Object.assign(attrs, {
-      atime: seconds(stat.atimeMs),
-      ctime: seconds(stat.ctimeMs),
-      gid: stat.gid,
-      mode: stat.mode,
-      mtime: seconds(stat.mtimeMs),
-      uid: stat.uid,
-    });
-    const uname = nameById('/etc/passwd', stat.uid);
+  if (preserve && source) {
+    if ('mtimeMs' in source) {
+      const seconds = (ms: number) => Math.trunc(ms / 1000);
+      Object.assign(attrs, {
+        atime: seconds(source.atimeMs),
+        ctime: seconds(source.ctimeMs),
+        gid: source.gid,
+        mode: source.mode,
+        mtime: seconds(source.mtimeMs),
+        uid: source.uid,
+      });
+    }
+    const uname = nameById('/etc/passwd', source.uid);
     if (uname !== undefined) attrs['uname'] = uriEncode(uname, true);
-    const gname = nameById('/etc/group', stat.gid);
+    const gname = nameById('/etc/group', source.gid);
     if (gname !== undefined) attrs['gname'] = uriEncode(gname, true);
   }
   if (md5) attrs['md5'] = md5;

@@ -84,13 +84,19 @@ export async function putFile(client: S3Client, upload: FileUpload, md5Hex: stri
   }
 }
 
-async function uploadOnePart(client: S3Client, upload: FileUpload, uploadId: string, partNumber: number, start: number, length: number, observer?: TransferObserver) {
-  for (let attempt = 1; ; attempt++) {
-    const range = fileRange(upload.file, start, length, observer);
-    const etag = await client.uploadPart(upload.bucket, upload.key, uploadId, partNumber, range.body);
-    const md5 = range.md5();
-    if (etag === md5) return etag;
-    if (attempt >= PART_ATTEMPTS) throw new S3ServiceError('BadDigest', 400, `MD5 of part ${partNumber} does not match its ETag ${etag}`, 'Bad Request');
+/** Sends a part, each attempt a fresh body from `attempt`, until its ETag is the MD5 of what was sent; resolves to that ETag. */
+export async function sendPart(
+  client: S3Client,
+  target: { bucket: string; key: string },
+  uploadId: string,
+  partNumber: number,
+  attempt: () => { body: Body; md5: () => string },
+): Promise<string> {
+  for (let tries = 1; ; tries++) {
+    const { body, md5 } = attempt();
+    const etag = await client.uploadPart(target.bucket, target.key, uploadId, partNumber, body);
+    if (etag === md5()) return etag;
+    if (tries >= PART_ATTEMPTS) throw new S3ServiceError('BadDigest', 400, `MD5 of part ${partNumber} does not match its ETag ${etag}`, 'Bad Request');
   }
 }
 
@@ -136,7 +142,7 @@ export async function putFileMultipart(client: S3Client, upload: FileUpload, opt
       const length = Math.min(options.partSize, upload.size - start);
       const observer = options.onPart?.(index + 1, partCount, length);
       try {
-        etags[index] = await uploadOnePart(client, upload, uploadId, index + 1, start, length, observer);
+        etags[index] = await sendPart(client, upload, uploadId, index + 1, () => fileRange(upload.file, start, length, observer));
         observer?.done(true);
       } catch (error) {
         failed = true;

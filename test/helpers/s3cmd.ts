@@ -50,6 +50,8 @@ export interface S3cmdResult {
 export interface RunOptions {
   /** Working directory for s3cmd (relative local paths resolve against it). */
   cwd?: string;
+  /** Written to the program's standard input, which is then closed. */
+  input?: Buffer;
 }
 
 export interface S3cmd {
@@ -97,7 +99,7 @@ export async function createS3cmd(server: TestServer, cell: S3cmdCell): Promise<
     home,
     run(args, options = {}) {
       return new Promise((resolve, reject) => {
-        execFile(
+        const child = execFile(
           S3CMD,
           ['-c', configFile, ...args],
           { cwd: options.cwd ?? home, env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
@@ -109,6 +111,8 @@ export async function createS3cmd(server: TestServer, cell: S3cmdCell): Promise<
             resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
           },
         );
+        // A program may exit without reading its input (a usage error): the broken pipe is no failure of the test.
+        if (options.input) child.stdin?.on('error', () => undefined).end(options.input);
       });
     },
     async dispose() {

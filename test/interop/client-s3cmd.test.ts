@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -87,6 +87,42 @@ function describeCell(cell: S3cmdCell): void {
       assert.equal(results.aitta.stdout.split('\n').filter((l) => l.startsWith('upload:')).length, 3);
       await same(['info', 's3://BUCKET/big.bin']);
       await same(['ls', '--list-md5', 's3://BUCKET/big.bin']);
+    });
+
+    it('put - (standard input): parts of the chunk size, progress lines, continuing, usage errors', async () => {
+      const body = randomBytes(11 * 1024 * 1024 + 5);
+      const results = await twins.same(['put', '--progress', '--multipart-chunk-size-mb=5', '-', 's3://BUCKET/stdin.bin'], 0, body);
+      assert.equal(results.aitta.stdout.split('\n').filter((l) => l.startsWith("upload: '<stdin>' -> ")).length, 3);
+      await same(['info', 's3://BUCKET/stdin.bin']);
+      await same(['get', 's3://BUCKET/stdin.bin', 'stdin.copy']);
+      const expected = createHash('md5').update(body).digest('hex');
+      for (const tool of TOOLS) assert.equal(await md5OfFile(path.join(work[tool], 'stdin.copy')), expected, tool);
+
+      // s3cmd counts a stream's size as 0 in this line; aitta prints the bytes it sent.
+      const line = await runAitta(s3cmd, ['put', '-', `s3://${bucket.aitta}/hello.txt`], { input: Buffer.from('hello\n') });
+      assert.match(line.stdout, new RegExp(`^upload: '<stdin>' -> 's3://${bucket.aitta}/hello.txt' \\(6 bytes in \\d+\\.\\d seconds, .*\\) \\[1 of 1\\]\\n$`));
+      // An empty stream is an empty object (s3cmd completes the upload with no parts, which S3 refuses).
+      assert.equal((await runAitta(s3cmd, ['put', '-', `s3://${bucket.aitta}/empty`], { input: Buffer.alloc(0) })).code, 0);
+      const client = directClient(server);
+      try {
+        assert.equal((await client.headObject(bucket.aitta, 'empty'))['content-length'], '0');
+        // The two buckets stay alike for the tests after this one.
+        for (const key of ['hello.txt', 'empty']) await client.deleteObject(bucket.aitta, key);
+        // --continue-put keeps the part already there and sends the rest.
+        for (const tool of TOOLS) {
+          const id = await client.createMultipartUpload(bucket[tool], 'resumed.bin');
+          await client.uploadPart(bucket[tool], 'resumed.bin', id, 1, body.subarray(0, 5 * 1024 * 1024));
+        }
+        await twins.same(['put', '--progress', '--continue-put', '--multipart-chunk-size-mb=5', '-', 's3://BUCKET/resumed.bin'], 0, body);
+        await same(['info', 's3://BUCKET/resumed.bin']);
+      } finally {
+        client.close();
+      }
+
+      await twins.same(['put', '-n', '-', 's3://BUCKET/dry.bin'], 0, body);
+      await twins.same(['put', '-', 's3://BUCKET/dir/'], 64, body);
+      await twins.same(['put', '-', 'file.txt', 's3://BUCKET/two'], 64, body);
+      await same(['ls', 's3://BUCKET/dry.bin']);
     });
 
     it('ls in every form, la and du', async () => {

@@ -1,10 +1,12 @@
 // `put FILE [FILE...] s3://BUCKET[/PREFIX]`: upload files (-r: directories).
 // Files go up in parallel, big ones as multipart uploads with parallel
 // parts; each object carries s3cmd's x-amz-meta-s3cmd-attrs with the file's
-// MD5, so that downloads of multipart objects can be verified.
+// MD5, so that downloads of multipart objects can be verified. `put -`
+// uploads standard input, as a multipart upload of unknown length.
 
 import path from 'node:path';
-import { putFile, putFileMultipart, type FileUpload } from '../../sdk/upload.js';
+import { putStreamMultipart } from '../../sdk/stream-upload.js';
+import { putFile, putFileMultipart, type FileUpload, type TransferObserver } from '../../sdk/upload.js';
 import { buildAttrs, ATTRS_HEADER } from '../attrs.js';
 import { objectUrl, type Context } from '../context.js';
 import { EX_OK } from '../exit-codes.js';
@@ -15,6 +17,7 @@ import { fetchLocalList, type LocalItem } from '../local-list.js';
 import { guessMimeType } from '../mime.js';
 import { formatSize, printExcluded, transferLine } from '../output.js';
 import { inOrder } from '../parallel.js';
+import type { ProgressHandle } from '../progress.js';
 import { formatS3Uri, parseS3Uri } from '../s3uri.js';
 
 const MIB = 1024 * 1024;
@@ -33,12 +36,15 @@ function storageClass(ctx: Context): string {
   return ctx.config.storage_class || (ctx.config.reduced_redundancy ? 'REDUCED_REDUNDANCY' : 'STANDARD');
 }
 
-/** Uploads one file (its MD5 computed unless known); returns what prints its line once earlier lines are out. */
-export async function uploadOne(ctx: Context, item: LocalItem, remote: string, seqLabel: string, knownMd5?: string): Promise<() => void> {
-  const { config, client, progress, printer } = ctx;
-  const target = parseS3Uri(remote)!;
-  const chunk = config.multipart_chunk_size_mb * MIB;
-  const headers: Record<string, string> = { ...config.extra_headers, 'content-type': contentType(ctx, item.path) };
+/** A transfer's progress told what the upload reports. */
+function observed(handle: ProgressHandle): TransferObserver {
+  return { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') };
+}
+
+/** The headers every upload sends: --add-header, the type, ACL, storage class and encryption. */
+function uploadHeaders(ctx: Context, type: string): Record<string, string> {
+  const { config } = ctx;
+  const headers: Record<string, string> = { ...config.extra_headers, 'content-type': type };
   if (config.acl_public) headers['x-amz-acl'] = 'public-read';
   headers['x-amz-storage-class'] = storageClass(ctx);
   if (config.server_side_encryption) headers['x-amz-server-side-encryption'] = 'AES256';
@@ -46,6 +52,15 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
     headers['x-amz-server-side-encryption'] = 'aws:kms';
     headers['x-amz-server-side-encryption-aws-kms-key-id'] = config.kms_key;
   }
+  return headers;
+}
+
+/** Uploads one file (its MD5 computed unless known); returns what prints its line once earlier lines are out. */
+export async function uploadOne(ctx: Context, item: LocalItem, remote: string, seqLabel: string, knownMd5?: string): Promise<() => void> {
+  const { config, client, progress, printer } = ctx;
+  const target = parseS3Uri(remote)!;
+  const chunk = config.multipart_chunk_size_mb * MIB;
+  const headers = uploadHeaders(ctx, contentType(ctx, item.path));
   const upload = (md5: string | undefined): FileUpload => {
     // --no-check-md5 takes the MD5 out of s3cmd's attributes too.
     const attrs = buildAttrs(item.stat, config.check_md5 ? md5 : undefined, config.preserve_attrs);
@@ -72,15 +87,14 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
       onExistingPart: (partNumber, verdict) => warnings.push(partWarning(remote, partNumber, verdict)),
       onPart: (partNumber, partCount, size) => {
         const [value, unit] = formatSize(size, true);
-        const handle = progress.start({ ...labels, extra: `[part ${partNumber} of ${partCount}, ${value}${unit}B] ${seqLabel}` }, size);
-        return { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') };
+        return observed(progress.start({ ...labels, extra: `[part ${partNumber} of ${partCount}, ${value}${unit}B] ${seqLabel}` }, size));
       },
     });
   } else {
     md5 = await wholeFileMd5();
     if (config.put_continue && (await alreadyUploaded(ctx, target.bucket, target.key, item.stat.size, md5, warnings))) return emitWarnings;
     const handle = progress.start({ ...labels, extra: seqLabel }, item.stat.size);
-    await putFile(client, upload(md5), md5, { bytes: (n) => handle.update(n), done: (ok) => handle.done(ok ? 'done' : 'failed') });
+    await putFile(client, upload(md5), md5, observed(handle));
   }
   const seconds = (Date.now() - started) / 1000;
   return () => {
@@ -93,6 +107,43 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
   };
 }
 
+const STDIN = '<stdin>';
+
+/** `put - s3://BUCKET/KEY`: standard input in parts of multipart_chunk_size_mb, sent in parallel (s3cmd sends them one by one). */
+async function putStdin(ctx: Context, sources: string[], remote: string): Promise<number> {
+  const { config, client, progress, printer } = ctx;
+  if (sources.length > 1) throw new ParameterError("Cannot specify multiple local files if uploading from '-' (ie stdin)");
+  if (remote.endsWith('/')) throw new ParameterError("Destination S3 URI must not end with '/' when uploading from stdin.");
+  if (config.dry_run) {
+    printer.print(`upload: '${STDIN}' -> '${remote}'`, { type: 'upload', source: STDIN, destination: remote, dryRun: true });
+    printer.warning('Exiting now because of --dry-run');
+    return EX_OK;
+  }
+  if (!config.enable_multipart) throw new ParameterError('Multi-part upload is required to upload from stdin');
+  const target = parseS3Uri(remote)!;
+  // s3cmd's type for standard input: never guessed, always with the charset.
+  const headers = uploadHeaders(ctx, `${config.mime_type || config.default_mime_type}; charset=${config.encoding.toUpperCase()}`);
+  const attrs = buildAttrs({ uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 }, undefined, config.preserve_attrs);
+  if (attrs) headers[ATTRS_HEADER] = attrs;
+  const uploadId = config.put_continue || config.upload_id !== '' ? await uploadToContinue(ctx, target.bucket, target.key) : undefined;
+  const seqLabel = '[1 of 1]';
+  const started = Date.now();
+  const { size } = await putStreamMultipart(client, { bucket: target.bucket, key: target.key, headers }, process.stdin, {
+    partSize: config.multipart_chunk_size_mb * MIB,
+    concurrency: ctx.parallel,
+    ...(uploadId !== undefined ? { uploadId } : {}),
+    onExistingPart: (partNumber, verdict) => printer.warning(partWarning(remote, partNumber, verdict)),
+    onPart: (partNumber, bytes) => {
+      const [value, unit] = formatSize(bytes, true);
+      return observed(progress.start({ action: 'upload', source: STDIN, destination: remote, extra: `[part ${partNumber} of -, ${value}${unit}B] ${seqLabel}` }, bytes));
+    },
+  });
+  const seconds = (Date.now() - started) / 1000;
+  // s3cmd prints "0 bytes" here (it counts a stream's size as 0); this is what was sent.
+  if (!config.progress_meter) printer.print(transferLine('upload', STDIN, remote, size, seconds, seqLabel), { type: 'upload', source: STDIN, destination: remote, bytes: size, seconds });
+  return EX_OK;
+}
+
 export async function put(ctx: Context, args: string[]): Promise<number> {
   const { config, printer } = ctx;
   const sources = [...args];
@@ -102,6 +153,7 @@ export async function put(ctx: Context, args: string[]): Promise<number> {
   if (!destination) throw new ParameterError(`Destination must be S3Uri. Got: ${last}`);
   const base = formatS3Uri(destination);
   if (sources.length === 0) throw new ParameterError('Nothing to upload. Expecting a local file or directory.');
+  if (sources.includes('-')) return putStdin(ctx, sources, base);
   const { items, excluded, singleFile } = await fetchLocalList(
     sources,
     { recursive: config.recursive, followSymlinks: config.follow_symlinks, filters: ctx.filters, filesFrom: ctx.filesFrom },
