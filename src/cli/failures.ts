@@ -22,6 +22,31 @@ export class ExitError extends Error {
 }
 
 /** "404 (NoSuchKey): The specified key does not exist." as s3cmd formats an S3Error. */
+/** Python's errno and strerror for a Node error code, for the errors s3cmd words itself. */
+const ERRNO: Record<string, [number, string]> = {
+  ENOENT: [2, 'No such file or directory'],
+  EACCES: [13, 'Permission denied'],
+  EPERM: [1, 'Operation not permitted'],
+  EEXIST: [17, 'File exists'],
+  ENOTDIR: [20, 'Not a directory'],
+  EISDIR: [21, 'Is a directory'],
+  EFBIG: [27, 'File too large'],
+  ENOSPC: [28, 'No space left on device'],
+  EROFS: [30, 'Read-only file system'],
+  ENAMETOOLONG: [36, 'File name too long'],
+  EDQUOT: [122, 'Disk quota exceeded'],
+};
+
+export function strerror(code: string | undefined): [number, string] | undefined {
+  return code === undefined ? undefined : ERRNO[code];
+}
+
+/** The code of an error about a local file (Node's fs errors carry its path), else undefined. */
+export function localFileErrorCode(error: unknown): string | undefined {
+  const { code, path } = error as NodeJS.ErrnoException;
+  return typeof code === 'string' && typeof path === 'string' ? code : undefined;
+}
+
 export function describeS3Error(error: S3ServiceError): string {
   return `${error.status} (${error.code || error.reason})${error.message ? `: ${error.message}` : ''}`;
 }

@@ -7,7 +7,7 @@
 // (handle_exclude_include_walk_dir), matched against "root/dir/".
 
 import { readFileSync } from 'node:fs';
-import { ExitError } from './failures.js';
+import { ExitError, strerror } from './failures.js';
 import { EX_IOERR } from './exit-codes.js';
 import { globSource } from './glob.js';
 import type { Printer } from './output.js';
@@ -88,20 +88,13 @@ export interface FilterOptions {
   rincludeFrom?: string[];
 }
 
-const ERRNO: Record<string, [number, string]> = {
-  ENOENT: [2, 'No such file or directory'],
-  EACCES: [13, 'Permission denied'],
-  EISDIR: [21, 'Is a directory'],
-};
-
 /** process_patterns_from_file: one pattern a line, blank lines and '#' comments skipped; unreadable is fatal. */
 function patternsFromFile(file: string, printer: Printer): string[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    const [errno, message] = ERRNO[code] ?? [5, 'Input/output error'];
+    const [errno, message] = strerror((error as NodeJS.ErrnoException).code) ?? [5, 'Input/output error'];
     // s3cmd opens the deunicodised name, so Python shows it as bytes.
     printer.error(`[Errno ${errno}] ${message}: b'${file}'`);
     throw new ExitError(EX_IOERR);

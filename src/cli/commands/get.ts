@@ -13,8 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import { stripQuotes } from '../../sdk/results.js';
 import { ATTRS_HEADER, parseAttrs } from '../attrs.js';
 import type { Context } from '../context.js';
-import { EX_DATAERR, EX_OK } from '../exit-codes.js';
-import { ParameterError } from '../failures.js';
+import { EX_DATAERR, EX_OK, EX_PARTIAL } from '../exit-codes.js';
+import { localFileErrorCode, ParameterError, strerror } from '../failures.js';
 import { hashFile } from '../file-md5.js';
 import { ObjectChecksum } from '../object-checksum.js';
 import type { ProgressHandle } from '../progress.js';
@@ -35,12 +35,10 @@ export interface Download {
   start: number;
 }
 
+/** The size of what is at `file`; a directory there counts as nothing (writing to it fails as s3cmd's does). */
 async function sizeOf(file: string): Promise<number | undefined> {
-  try {
-    return (await stat(file)).size;
-  } catch {
-    return undefined;
-  }
+  const found = await stat(file).catch(() => undefined);
+  return found?.isDirectory() ? undefined : found?.size;
 }
 
 /** Decides, in order, what happens to each destination; stops at the first that may not be overwritten. */
@@ -176,7 +174,7 @@ async function fetchRanges(ctx: Context, item: RemoteItem, written: string, part
 export async function downloadOne(ctx: Context, download: Download, mismatches: string[], options: DownloadOptions = {}): Promise<() => void> {
   const { client, config, printer, progress } = ctx;
   const { item, destination, start } = download;
-  if (destination.endsWith('/')) {
+  if (item.key.endsWith('/') && destination.endsWith('/')) {
     // A directory marker ("dir/", zero bytes): a directory, never a file.
     await mkdir(destination, { recursive: true });
     if (options.sync) await chmod(destination, 0o775);
@@ -255,8 +253,19 @@ export async function get(ctx: Context, args: string[]): Promise<number> {
   }
   const { downloads, conflict } = await plan(ctx, items, destinations);
   const mismatches: string[] = [];
+  let partial = false;
   // stdout takes one object after another; files go in parallel.
-  await inOrder(downloads, destinationBase === '-' ? 1 : ctx.parallel, (download) => downloadOne(ctx, download, mismatches));
+  await inOrder(downloads, destinationBase === '-' ? 1 : ctx.parallel, async (download) => {
+    try {
+      return await downloadOne(ctx, download, mismatches);
+    } catch (error) {
+      // As s3cmd: a file that cannot be written is reported and skipped, and the others still come.
+      const reason = strerror(localFileErrorCode(error))?.[1];
+      if (reason === undefined || config.stop_on_error) throw error;
+      partial = true;
+      return () => printer.error(`Creation of file '${download.destination}' failed (Reason: ${reason})`);
+    }
+  });
   if (conflict) throw conflict;
-  return mismatches.length > 0 ? EX_DATAERR : EX_OK;
+  return mismatches.length > 0 ? EX_DATAERR : partial ? EX_PARTIAL : EX_OK;
 }

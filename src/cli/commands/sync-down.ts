@@ -9,8 +9,8 @@
 import { chmod, copyFile, mkdir, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { EX_DATAERR, EX_OK } from '../exit-codes.js';
-import { ParameterError } from '../failures.js';
+import { EX_DATAERR, EX_OK, EX_OSFILE, EX_PARTIAL } from '../exit-codes.js';
+import { ExitError, localFileErrorCode, ParameterError, strerror } from '../failures.js';
 import { fetchLocalList, joinPath } from '../local-list.js';
 import { inOrder } from '../parallel.js';
 import { fetchRemoteList, type RemoteItem } from '../remote-list.js';
@@ -18,6 +18,30 @@ import { compareFilelists } from '../sync-compare.js';
 import { downloadOne } from './get.js';
 import { mayDelete, printDone, printExcludedKeys, transferDone, withMd5s, type LocalEntry } from './sync-shared.js';
 
+
+/** s3cmd's reason why a downloaded file could not be put in place, and whether the sync goes on without it. */
+function writeFailure(code: string, file: string): { reason: string; goOn: boolean } {
+  switch (code) {
+    case 'EISDIR':
+      return { reason: `${file} is a directory`, goOn: true };
+    case 'ETXTBSY':
+      return { reason: `${file} is currently open for execute, cannot be overwritten`, goOn: true };
+    case 'EPERM':
+    case 'EACCES':
+      return { reason: `${file} permission denied`, goOn: true };
+    case 'EBUSY':
+      return { reason: `${file} is busy`, goOn: true };
+    case 'EFBIG':
+      return { reason: `${file} is too big`, goOn: true };
+    case 'ENAMETOOLONG':
+      return { reason: 'File Name is too long', goOn: true };
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { reason: 'No space left', goOn: false };
+    default:
+      return { reason: `Unknown OsError ${strerror(code)?.[0] ?? 0}`, goOn: false };
+  }
+}
 
 async function isDirectory(file: string): Promise<boolean> {
   return (await stat(file).catch(() => undefined))?.isDirectory() ?? false;
@@ -89,10 +113,28 @@ export async function syncDown(ctx: Context, args: string[]): Promise<number> {
   const started = Date.now();
   let bytes = 0;
   const mismatches: string[] = [];
+  let partial = false;
   const download = async (items: readonly RemoteItem[], first: number, total: number) => {
     await inOrder(items, ctx.parallel, async (item, i) => {
-      const emit = await downloadOne(ctx, { item, destination: names.get(item)!, start: 0 }, mismatches, { label: `[${first + i + 1} of ${total}]`, sync: true });
-      if (!names.get(item)!.endsWith('/')) bytes += item.size ?? 0;
+      const file = names.get(item)!;
+      let emit: () => void;
+      try {
+        emit = await downloadOne(ctx, { item, destination: file, start: 0 }, mismatches, { label: `[${first + i + 1} of ${total}]`, sync: true });
+      } catch (error) {
+        // As s3cmd: a file that cannot be put in place is reported and skipped, unless the disk is full or --stop-on-error.
+        const code = localFileErrorCode(error);
+        if (code === undefined) throw error;
+        const { reason, goOn } = writeFailure(code, file);
+        const message = `Download of '${item.name}' failed (Reason: ${reason})`;
+        if (goOn && !config.stop_on_error) {
+          partial = true;
+          return () => printer.error(message);
+        }
+        printer.error(message);
+        printer.error(`Exiting now because of ${goOn ? '--stop-on-error' : 'fatal error'}`);
+        throw new ExitError(EX_OSFILE);
+      }
+      if (!file.endsWith('/')) bytes += item.size ?? 0;
       return emit;
     });
   };
@@ -130,5 +172,5 @@ export async function syncDown(ctx: Context, args: string[]): Promise<number> {
     filesDeleted: deleted.files,
     sizeDeleted: deleted.bytes,
   });
-  return mismatches.length > 0 ? EX_DATAERR : EX_OK;
+  return mismatches.length > 0 ? EX_DATAERR : partial ? EX_PARTIAL : EX_OK;
 }
