@@ -2,6 +2,7 @@
 // the printer and the progress display, and the client's own settings
 // (parallelism, --json, signurl --v4), and the exclude/include filters.
 
+import { readFileSync } from 'node:fs';
 import { isVirtualHosted } from '../sdk/addressing.js';
 import { S3Client } from '../sdk/client.js';
 import type { Filters } from './filters.js';
@@ -56,6 +57,15 @@ export function createClient(config: S3Config, parallel: number, printer: Printe
     maxSockets: Math.max(parallel, 4),
     ...(retries !== undefined ? { retries } : {}),
     timeoutMs: config.socket_timeout * 1000,
+    listUnordered: config.list_allow_unordered,
+    connections: {
+      ...(config.ca_certs_file ? { ca: readFileSync(config.ca_certs_file) } : {}),
+      ...(config.ssl_client_cert_file ? { cert: readFileSync(config.ssl_client_cert_file) } : {}),
+      ...(config.ssl_client_key_file ? { key: readFileSync(config.ssl_client_key_file) } : {}),
+      checkCertificate: config.check_ssl_certificate,
+      checkHostname: config.check_ssl_hostname,
+      keepAlive: config.connection_pooling,
+    },
     onRetry: (what, reason, delayMs) => {
       printer.warning(`Retrying failed request: ${what} (${reason})`);
       printer.warning(`Waiting ${Math.round(delayMs / 1000)} sec...`);

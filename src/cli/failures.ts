@@ -2,7 +2,7 @@
 // s3cmd's words with s3cmd's exit code.
 
 import { S3NetworkError, S3ServiceError } from '../sdk/errors.js';
-import { EX_CONFIG, EX_CONNECTIONREFUSED, EX_GENERAL, EX_IOERR, EX_TEMPFAIL, EX_USAGE, exitCodeForStatus } from './exit-codes.js';
+import { EX_ACCESSDENIED, EX_CONFIG, EX_CONNECTIONREFUSED, EX_GENERAL, EX_IOERR, EX_TEMPFAIL, EX_USAGE, exitCodeForStatus } from './exit-codes.js';
 
 /** A mistake in how the command was used: "ERROR: Parameter problem: ...", exit 64. */
 export class ParameterError extends Error {}
@@ -58,6 +58,10 @@ export function report(error: unknown): { lines: string[]; exitCode: number } {
   if (error instanceof ConfigError) return { lines: error.lines, exitCode: EX_CONFIG };
   if (error instanceof S3ServiceError) return { lines: [`S3 error: ${describeS3Error(error)}`], exitCode: exitCodeForStatus(error.status) };
   if (error instanceof S3NetworkError) {
+    // OpenSSL's verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED...) and Node's host name mismatch.
+    if (/^(UNABLE_TO_\w+|\w*CERT\w*)$/.test(error.errno ?? '')) {
+      return { lines: [`SSL certificate verification failure: ${error.message}`], exitCode: EX_ACCESSDENIED };
+    }
     if (error.errno === 'ECONNREFUSED') return { lines: [`[Errno 111] Connection refused`], exitCode: EX_CONNECTIONREFUSED };
     if (error.errno === 'ENOTFOUND' || error.errno === 'EAI_AGAIN') {
       return {

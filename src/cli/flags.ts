@@ -88,6 +88,17 @@ export function addS3cmdOptions(program: Command): Command {
     .option('-F, --follow-symlinks', 'follow symbolic links')
     .option('--stop-on-error', 'stop at the first failed transfer')
     .option('--requester-pays', 'set the requester-pays flag')
+    .option('--delay-updates', '*OBSOLETE* put all updated files into place at end [sync]')
+    .option('--no-encrypt', "don't encrypt files (there is no client-side encryption)")
+    .option('--list-allow-unordered', 'ask for listings in any order, faster on some services (not an AWS standard)')
+    .option('--no-connection-pooling', 'a new connection for every request')
+    .option('--ca-certs <file>', 'CA certificates to trust for HTTPS (instead of the system ones)')
+    .option('--ssl-cert <file>', "the client's own certificate for HTTPS")
+    .option('--ssl-key <file>', "the private key of the client's certificate")
+    .option('--check-certificate', 'check the HTTPS certificate (default)')
+    .option('--no-check-certificate', 'do not check the HTTPS certificate')
+    .option('--check-hostname', "check the HTTPS certificate's host name (default)")
+    .option('--no-check-hostname', "do not check the HTTPS certificate's host name")
     .option('--content-disposition <value>', 'response-content-disposition of a signed URL')
     .option('--content-type <value>', 'response-content-type of a signed URL')
     .option('-q, --quiet', 'silence output on stdout')
@@ -106,6 +117,41 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--large-size <size>', 'bench: large object and multipart size (default 1GiB)')
     .option('--part-size <size>', 'bench: multipart part size (default 64MiB; parts in flight: --parallel)')
     .option('--keep', 'bench: leave the objects (and a created bucket) in place');
+}
+
+/** An optparse error: its usage line, then "PROGRAM: error: MESSAGE", exit 2. */
+export class UsageError extends Error {}
+
+/**
+ * optparse's abbreviations: a long option may be given by any prefix that
+ * names only it ("--dry" for --dry-run); a prefix of several is an error.
+ * Subcommands (serve, admin...) take their own options whole.
+ */
+export function expandAbbreviations(program: Command, args: readonly string[]): string[] {
+  const first = args.find((arg) => !arg.startsWith('-'));
+  if (first !== undefined && program.commands.some((command) => command.name() === first)) return [...args];
+  const options = program.options;
+  const names = options.flatMap((option) => [option.short, option.long]).filter((name): name is string => name?.startsWith('--') ?? false);
+  const takesValue = new Set(options.filter((option) => option.required || option.optional).flatMap((option) => [option.short, option.long]));
+  const expanded: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      expanded.push(...args.slice(i));
+      break;
+    }
+    const [name, ...value] = arg.split('=');
+    let full = name!;
+    if (arg.startsWith('--') && !names.includes(full)) {
+      const matches = names.filter((candidate) => candidate.startsWith(full));
+      if (matches.length > 1) throw new UsageError(`ambiguous option: ${full} (${matches.sort().join(', ')}?)`);
+      if (matches.length === 1) full = matches[0]!;
+    }
+    expanded.push([full, ...value].join('='));
+    // The value of an option that takes one is never an option itself.
+    if (value.length === 0 && takesValue.has(full) && i + 1 < args.length) expanded.push(args[++i]!);
+  }
+  return expanded;
 }
 
 export type Flags = Record<string, unknown>;
@@ -134,10 +180,10 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('recursive', flags['recursive']);
   if (flags['aclPublic']) config.acl_public = true;
   if (flags['aclPrivate']) config.acl_public = false;
-  set('bucket_location', flags['region']);
+  set('bucket_location', flags['bucketLocation']);
   set('host_base', flags['host']);
   set('host_bucket', flags['hostBucket']);
-  if (cliSet('rr')) set('reduced_redundancy', flags['rr']);
+  if (cliSet('reducedRedundancy')) set('reduced_redundancy', flags['reducedRedundancy']);
   set('storage_class', flags['storageClass']);
   set('default_mime_type', flags['defaultMimeType']);
   if (cliSet('guessMimeType')) set('guess_mime_type', flags['guessMimeType']);
@@ -180,6 +226,14 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('requester_pays', flags['requesterPays']);
   set('content_disposition', flags['contentDisposition']);
   set('content_type', flags['contentType']);
+  set('delay_updates', flags['delayUpdates']);
+  set('list_allow_unordered', flags['listAllowUnordered']);
+  if (cliSet('connectionPooling')) set('connection_pooling', flags['connectionPooling']);
+  set('ca_certs_file', flags['caCerts']);
+  set('ssl_client_cert_file', flags['sslCert']);
+  set('ssl_client_key_file', flags['sslKey']);
+  if (cliSet('checkCertificate')) set('check_ssl_certificate', flags['checkCertificate']);
+  if (cliSet('checkHostname')) set('check_ssl_hostname', flags['checkHostname']);
   if (config.multipart_chunk_size_mb < 5) {
     throw new ParameterError(`Chunk size ${config.multipart_chunk_size_mb} MB is too small, must be >= 5 MB. Please adjust --multipart-chunk-size-mb`);
   }

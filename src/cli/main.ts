@@ -5,17 +5,35 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommand } from './admin.js';
 import { registerConfCommand } from './conf.js';
-import { addS3cmdOptions } from './flags.js';
+import { addS3cmdOptions, expandAbbreviations, UsageError } from './flags.js';
 import { runS3cmd } from './s3cmd.js';
 
 /** optparse's exit code for a command line it cannot parse. */
 const EX_OPTPARSE = 2;
 
+const USAGE = '[options] COMMAND [parameters]';
+
+/** optparse's way with a command line it cannot parse: the usage line, then "aitta: error: …". */
+function usageError(message: string): void {
+  process.stderr.write(`Usage: aitta ${USAGE}\n\naitta: error: ${message}\n`);
+}
+
+/** Commander's words for a command line it cannot parse, in optparse's. */
+function optparseWords(text: string): string {
+  const message = text.replace(/^error: /, '').trimEnd();
+  const unknown = /^unknown option '([^']+)'/.exec(message);
+  if (unknown) return `no such option: ${unknown[1]}`;
+  const missing = /^option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
+  if (missing) return `${missing[1]} option requires 1 argument`;
+  return message;
+}
+
 const program = new Command('aitta')
   .description('Aitta: S3-compatible object storage for research projects, and an s3cmd-compatible client')
-  .usage('[options] COMMAND [parameters]')
+  .usage(USAGE)
   .enablePositionalOptions()
   .helpOption('-h, --help', 'show this help message and exit')
+  .configureOutput({ outputError: (text) => usageError(optparseWords(text)) })
   .exitOverride();
 
 program
@@ -53,8 +71,9 @@ addS3cmdOptions(program)
   });
 
 try {
-  await program.parseAsync();
+  await program.parseAsync(expandAbbreviations(program, process.argv.slice(2)), { from: 'user' });
 } catch (error) {
-  if (!(error instanceof CommanderError)) throw error;
-  process.exitCode = error.exitCode === 0 ? 0 : EX_OPTPARSE;
+  if (error instanceof UsageError) usageError(error.message);
+  else if (!(error instanceof CommanderError)) throw error;
+  process.exitCode = error instanceof CommanderError && error.exitCode === 0 ? 0 : EX_OPTPARSE;
 }

@@ -14,7 +14,7 @@ import * as parse from './results.js';
 import { canonicalizedResource, presignV2Query, signV2 } from './sigv2.js';
 import { sha256Hex, UNSIGNED_PAYLOAD } from '../auth/signing.js';
 import { canonicalQuery, presignV4Query, signV4, type Credentials } from './sigv4.js';
-import { Transport } from './transport.js';
+import { Transport, type ConnectionOptions } from './transport.js';
 import { escapeXml } from './xml.js';
 
 export interface S3ClientOptions {
@@ -33,6 +33,10 @@ export interface S3ClientOptions {
   timeoutMs?: number;
   /** Told about each retry, e.g. to print s3cmd's warnings. */
   onRetry?: (what: string, reason: string, delayMs: number) => void;
+  /** Ask for listings in any order (`allow-unordered=true`, which Ceph RGW honours; not an AWS standard). */
+  listUnordered?: boolean;
+  /** How connections are made: TLS trust and identity, and whether they are kept for the next request. */
+  connections?: ConnectionOptions;
 }
 
 /** A body that can be sent again on retry: bytes in memory, or a stream opened afresh. */
@@ -96,7 +100,7 @@ export class S3Client {
 
   constructor(private readonly options: S3ClientOptions) {
     this.endpoint = options.endpoint;
-    this.transport = new Transport(options.endpoint, options.maxSockets ?? 16, options.timeoutMs ?? 300_000);
+    this.transport = new Transport(options.endpoint, options.maxSockets ?? 16, options.timeoutMs ?? 300_000, options.connections);
   }
 
   close(): void {
@@ -308,6 +312,7 @@ export class S3Client {
     if (options.maxKeys !== undefined) query['max-keys'] = String(options.maxKeys);
     if (options.continuationToken) query['continuation-token'] = options.continuationToken;
     if (options.marker) query[options.v1 ? 'marker' : 'start-after'] = options.marker;
+    if (this.options.listUnordered) query['allow-unordered'] = 'true';
     return this.xml({ method: 'GET', bucket, query });
   }
 

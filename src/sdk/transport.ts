@@ -18,6 +18,21 @@ export interface WireRequest {
   body?: Buffer | (() => Readable);
 }
 
+/** How connections are made (s3cmd's ca_certs_file, check_ssl_*, ssl_client_*, connection_pooling). */
+export interface ConnectionOptions {
+  /** PEM CA certificates trusted instead of the system's. */
+  ca?: Buffer;
+  /** The client's own certificate and key (PEM). */
+  cert?: Buffer;
+  key?: Buffer;
+  /** false: accept any certificate (default true). */
+  checkCertificate?: boolean;
+  /** false: accept a valid certificate for another host name (default true). */
+  checkHostname?: boolean;
+  /** false: a new connection for every request (default true). */
+  keepAlive?: boolean;
+}
+
 export class Transport {
   private readonly agent: http.Agent;
 
@@ -25,9 +40,19 @@ export class Transport {
     private readonly endpoint: Endpoint,
     maxSockets: number,
     private readonly timeoutMs: number,
+    connections: ConnectionOptions = {},
   ) {
-    const options = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
-    this.agent = endpoint.useHttps ? new https.Agent(options) : new http.Agent(options);
+    const options = { keepAlive: connections.keepAlive ?? true, maxSockets, maxFreeSockets: maxSockets };
+    this.agent = endpoint.useHttps
+      ? new https.Agent({
+          ...options,
+          ...(connections.ca ? { ca: connections.ca } : {}),
+          ...(connections.cert ? { cert: connections.cert } : {}),
+          ...(connections.key ? { key: connections.key } : {}),
+          rejectUnauthorized: connections.checkCertificate ?? true,
+          ...(connections.checkHostname === false ? { checkServerIdentity: () => undefined } : {}),
+        })
+      : new http.Agent(options);
   }
 
   send(request: WireRequest): Promise<http.IncomingMessage> {

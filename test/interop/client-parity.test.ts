@@ -159,3 +159,57 @@ describe('sync --stats, --cache-file and --add-destination vs s3cmd', () => {
     assert.deepEqual(JSON.parse(json.stdout.trim()).stats, { files: 3, size: 8, filesTransferred: 0, sizeTransferred: 0, filesCopied: 0, sizeCopied: 0, filesDeleted: 0 });
   });
 });
+
+describe('options as optparse takes them, and local files that cannot be written, vs s3cmd', () => {
+  before(async () => {
+    for (const name of ['opt/a.txt', 'opt/b.log']) await localFile(name, `${name}\n`);
+    await same(['put', '-r', 'opt/', 's3://BUCKET/two/']);
+  });
+
+  it('--rr and --bucket-location (--region) take effect', async () => {
+    await same(['put', '--rr', 'opt/a.txt', 's3://BUCKET/rr.txt']);
+    const listed = await same(['ls', '-l', 's3://BUCKET/rr.txt']);
+    assert.match(listed.aitta.stdout, /REDUCED_REDUNDANCY/);
+    await same(['mb', '--bucket-location=EU', 's3://BUCKET-eu']);
+    await same(['mb', '--region=eu-north-1', 's3://BUCKET-no']);
+    const eu = await same(['info', 's3://BUCKET-eu']);
+    assert.match(eu.aitta.stdout, /Location: +eu-west-1/);
+    const north = await same(['info', 's3://BUCKET-no']);
+    assert.match(north.aitta.stdout, /Location: +eu-north-1/);
+    await same(['rb', 's3://BUCKET-eu', 's3://BUCKET-no']);
+  });
+
+  it('takes a long option by any prefix that names only it, and words parse errors as optparse does', async () => {
+    await same(['ls', '--recurs', 's3://BUCKET/two/']);
+    await same(['--human', 'ls', '-l', 's3://BUCKET/two/']);
+    await same(['put', '--mult=5', '--dry', 'opt/a.txt', 's3://BUCKET/x']);
+    for (const args of [['--foo', 'ls'], ['ls', '--limit']]) {
+      const s3cmdRun = await twins.run('s3cmd', args);
+      const aittaRun = await twins.run('aitta', args);
+      assert.equal(aittaRun.code, 2);
+      assert.equal(aittaRun.code, s3cmdRun.code);
+      assert.equal(aittaRun.stderr, s3cmdRun.stderr.replaceAll('s3cmd', 'aitta'));
+    }
+    const ambiguous = await twins.run('aitta', ['--d', 'ls']);
+    assert.equal(ambiguous.code, 2);
+    assert.match(ambiguous.stderr, /^aitta: error: ambiguous option: --d \(--debug, .*--dry-run, --dump-config.*\?\)$/m);
+  });
+
+  it('accepts the connection and sync options it has no use for as s3cmd does', async () => {
+    await same(['sync', '--delay-updates', '--no-encrypt', 'opt/', 's3://BUCKET/two/']);
+    await same(['ls', '--list-allow-unordered', '--no-connection-pooling', 's3://BUCKET/two/']);
+  });
+
+  it('get and sync report a file that cannot be written, fetch the others, and exit 2', async () => {
+    for (const tool of TOOLS) {
+      for (const dir of ['in-the-way/a.txt', 'sync-way/b.log']) await mkdir(path.join(twins.work[tool], dir), { recursive: true });
+    }
+    await same(['get', '-r', 's3://BUCKET/two/', 'in-the-way/'], 2);
+    await same(['get', 's3://BUCKET/two/a.txt', 'no-such-dir/'], 2);
+    await same(['sync', 's3://BUCKET/two/', 'sync-way/'], 2);
+    for (const file of ['in-the-way/b.log', 'sync-way/a.txt']) {
+      assert.equal(await readFile(path.join(twins.work.aitta, file), 'utf8'), `opt/${path.basename(file)}\n`, file);
+    }
+    await assert.rejects(stat(path.join(twins.work.aitta, 'no-such-dir')), { code: 'ENOENT' });
+  });
+});

@@ -11,6 +11,7 @@ import { syncUp } from './sync-up.js';
 
 export async function sync(ctx: Context, args: string[]): Promise<number> {
   if (args.length < 2) throw new ParameterError(`Too few parameters! Expected: ${SYNC_PARAM}`);
+  if (ctx.config.delay_updates) ctx.printer.warning('`delay-updates` is obsolete.');
   if (args.includes('-')) throw new ParameterError("Stdin or stdout ('-') can't be used for a source or a destination with the sync command.");
   const fromS3 = parseS3Uri(args[0]!) !== undefined;
   const toS3 = parseS3Uri(args.at(-1)!) !== undefined;
