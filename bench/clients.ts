@@ -193,6 +193,8 @@ async function main(): Promise<void> {
       "one `aitta serve` on 127.0.0.1 (durable: fsync before every acknowledgement); each tool its own bucket; times are wall clock of the whole command",
       `this machine, same run: fdatasync'd write of ${values["large-gib"]} GiB ${fsyncWrite.toFixed(0)} MB/s (the most any durable put can reach: ` +
         `${(fsyncWrite / (largeBytes / MB / up.s3cmd)).toFixed(2)}× s3cmd's put); buffered write of it ${bufferedWrite.toFixed(0)} MB/s; MD5 on one core ${md5.toFixed(0)} MB/s`,
+      // MD5 is one sequential pass: a download verified by it (as the client's issue asks) takes at least that long.
+      `a get verified by MD5 hashes the whole file on one core: at least ${(largeBytes / MB / md5).toFixed(2)} s, so at most ${(down.s3cmd / (largeBytes / MB / md5)).toFixed(2)}× s3cmd's get`,
       `the server alone takes ${fileCount} PUTs of ${values["file-kib"]} KiB from aitta bench at ${putRate.toFixed(0)}/s with 16 in flight: ` +
         `a sync of them needs ${(fileCount / putRate).toFixed(2)} s at least (${(sync.s3cmd / (fileCount / putRate)).toFixed(2)}× s3cmd's sync)`,
     ]);
