@@ -46,33 +46,42 @@ const READ_CHUNK = 1024 * 1024;
 /** Attempts at a part whose ETag is not the MD5 of what was sent. */
 const PART_ATTEMPTS = 3;
 
-/** A re-openable body over a file range that hashes and counts what it reads. */
-function fileRange(file: string, start: number, length: number, observer?: TransferObserver) {
-  let hash = createHash('md5');
+/** A re-openable body over a file range that counts what it reads, and shows each chunk to `seen` (told first when an attempt starts). */
+function fileBody(file: string, start: number, length: number, observer?: TransferObserver, seen?: (chunk?: Buffer) => void): Body {
   let read = 0;
-  const body: Body = {
+  return {
     length,
     open: (): Readable => {
-      hash = createHash('md5');
+      seen?.();
       // A retry sends the range again: take back what the failed attempt counted.
       if (read > 0) observer?.bytes(-read);
       read = 0;
       // A small file gets a buffer of its own size, not a 1 MiB one.
       const stream = length === 0 ? Readable.from([]) : createReadStream(file, { start, end: start + length - 1, highWaterMark: Math.min(READ_CHUNK, length) });
       stream.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
+        seen?.(chunk);
         read += chunk.length;
         observer?.bytes(chunk.length);
       });
       return stream;
     },
   };
+}
+
+/** A file range as a body whose MD5 (of the last attempt) is known once it is sent. */
+function hashedRange(file: string, start: number, length: number, observer?: TransferObserver) {
+  let hash = createHash('md5');
+  const body = fileBody(file, start, length, observer, (chunk) => {
+    if (chunk) hash.update(chunk);
+    else hash = createHash('md5');
+  });
   return { body, md5: () => hash.digest('hex') };
 }
 
 /** One PUT of the whole file; Content-MD5 lets the service refuse a corrupted body. */
 export async function putFile(client: S3Client, upload: FileUpload, md5Hex: string, observer?: TransferObserver): Promise<string> {
-  const { body } = fileRange(upload.file, 0, upload.size, observer);
+  // The MD5 is known: the service checks the body against it, so it is not hashed again on the way.
+  const body = fileBody(upload.file, 0, upload.size, observer);
   const headers = { ...upload.headers, 'content-md5': Buffer.from(md5Hex, 'hex').toString('base64') };
   try {
     const { etag } = await client.putObject(upload.bucket, upload.key, body, headers);
@@ -142,7 +151,7 @@ export async function putFileMultipart(client: S3Client, upload: FileUpload, opt
       const length = Math.min(options.partSize, upload.size - start);
       const observer = options.onPart?.(index + 1, partCount, length);
       try {
-        etags[index] = await sendPart(client, upload, uploadId, index + 1, () => fileRange(upload.file, start, length, observer));
+        etags[index] = await sendPart(client, upload, uploadId, index + 1, () => hashedRange(upload.file, start, length, observer));
         observer?.done(true);
       } catch (error) {
         failed = true;
