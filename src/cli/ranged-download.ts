@@ -9,10 +9,10 @@
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { Worker } from 'node:worker_threads';
 import type { ChecksumAlgorithm } from '../checksum-types.js';
 import type { S3Client } from '../sdk/client.js';
-import type { HashWorkerData, HashWorkerMessage, HashWorkerResult } from './file-hash-worker.js';
+import type { HashWorkerResult } from './file-hash-worker.js';
+import { hashWorker } from './hash-worker.js';
 
 export interface RangedDownload {
   bucket: string;
@@ -40,27 +40,6 @@ async function fetchRange(client: S3Client, d: RangedDownload, start: number, en
   });
   await pipeline(body, createWriteStream(d.file, { flags: 'r+', start, highWaterMark: WRITE_BUFFER }));
   if (received !== end - start + 1) throw new Error(`range ${start}-${end} ended after ${received} bytes`);
-}
-
-/** The hash worker for `file`: told ranges in order, then asked for the result. */
-function hashWorker(file: string, algorithm: ChecksumAlgorithm | undefined) {
-  const data: HashWorkerData = { file, ...(algorithm ? { algorithm } : {}) };
-  const worker = new Worker(new URL('./file-hash-worker.js', import.meta.url), { workerData: data });
-  const failed = new Promise<never>((_, reject) => {
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`hash worker exited with ${code}`)));
-  });
-  failed.catch(() => undefined);
-  const send = (message: HashWorkerMessage) => worker.postMessage(message);
-  return {
-    hash: (start: number, end: number) => send({ start, end }),
-    async result(): Promise<HashWorkerResult> {
-      const answer = new Promise<HashWorkerResult>((resolve) => worker.once('message', resolve));
-      send('done');
-      return Promise.race([answer, failed]);
-    },
-    stop: () => worker.terminate(),
-  };
 }
 
 export async function downloadRanges(client: S3Client, d: RangedDownload): Promise<HashWorkerResult> {

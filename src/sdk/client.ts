@@ -389,8 +389,8 @@ export class S3Client {
     return parse.parseUploadId(await this.xml({ method: 'POST', bucket, key, query: { uploads: '' }, headers }));
   }
 
-  async uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: Body): Promise<string> {
-    const res = await this.drain({ method: 'PUT', bucket, key, query: { partNumber: String(partNumber), uploadId }, body });
+  async uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: Body, headers: Record<string, string> = {}): Promise<string> {
+    const res = await this.drain({ method: 'PUT', bucket, key, query: { partNumber: String(partNumber), uploadId }, body, headers });
     return parse.stripQuotes(String(res['etag'] ?? ''));
   }
 

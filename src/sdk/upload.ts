@@ -40,6 +40,8 @@ export interface MultipartOptions {
   uploadId?: string;
   /** With `uploadId`: told, in part order before anything is sent, whether each existing part is kept. */
   onExistingPart?: (partNumber: number, verdict: PartVerdict) => void;
+  /** Each part's MD5 (hex), if already known: sent as Content-MD5 for the service to check, and not computed again. */
+  partMd5s?: readonly string[];
 }
 
 const READ_CHUNK = 1024 * 1024;
@@ -99,11 +101,11 @@ export async function sendPart(
   target: { bucket: string; key: string },
   uploadId: string,
   partNumber: number,
-  attempt: () => { body: Body; md5: () => string },
+  attempt: () => { body: Body; md5: () => string; headers?: Record<string, string> },
 ): Promise<string> {
   for (let tries = 1; ; tries++) {
-    const { body, md5 } = attempt();
-    const etag = await client.uploadPart(target.bucket, target.key, uploadId, partNumber, body);
+    const { body, md5, headers } = attempt();
+    const etag = await client.uploadPart(target.bucket, target.key, uploadId, partNumber, body, headers);
     if (etag === md5()) return etag;
     if (tries >= PART_ATTEMPTS) throw new S3ServiceError('BadDigest', 400, `MD5 of part ${partNumber} does not match its ETag ${etag}`, 'Bad Request');
   }
@@ -113,6 +115,13 @@ async function rangeMd5(file: string, start: number, length: number): Promise<st
   const hash = createHash('md5');
   if (length > 0) for await (const chunk of createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK })) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** The MD5 (hex) of each `partSize` part of the first `size` bytes of `file`. */
+export async function partMd5s(file: string, size: number, partSize: number): Promise<string[]> {
+  const md5s: string[] = [];
+  for (let start = 0; start < size || md5s.length === 0; start += partSize) md5s.push(await rangeMd5(file, start, Math.min(partSize, size - start)));
+  return md5s;
 }
 
 /** The ETags of the parts of a continued upload that match the file (index by part number - 1). */
@@ -125,7 +134,7 @@ async function keptParts(client: S3Client, upload: FileUpload, uploadId: string,
     let verdict: PartVerdict;
     if (part.size !== length) verdict = { match: false, reason: 'size', remote: part.size, local: length };
     else {
-      const local = await rangeMd5(upload.file, start, length);
+      const local = options.partMd5s?.[part.partNumber - 1] ?? (await rangeMd5(upload.file, start, length));
       const remote = stripQuotes(part.etag);
       verdict = remote === local ? { match: true } : { match: false, reason: 'checksum', remote, local };
     }
@@ -151,7 +160,12 @@ export async function putFileMultipart(client: S3Client, upload: FileUpload, opt
       const length = Math.min(options.partSize, upload.size - start);
       const observer = options.onPart?.(index + 1, partCount, length);
       try {
-        etags[index] = await sendPart(client, upload, uploadId, index + 1, () => hashedRange(upload.file, start, length, observer));
+        const known = options.partMd5s?.[index];
+        etags[index] = await sendPart(client, upload, uploadId, index + 1, () =>
+          known === undefined
+            ? hashedRange(upload.file, start, length, observer)
+            : { body: fileBody(upload.file, start, length, observer), md5: () => known, headers: { 'content-md5': Buffer.from(known, 'hex').toString('base64') } },
+        );
         observer?.done(true);
       } catch (error) {
         failed = true;

@@ -6,13 +6,14 @@
 
 import path from 'node:path';
 import { putStreamMultipart } from '../../sdk/stream-upload.js';
-import { putFile, putFileMultipart, type FileUpload, type TransferObserver } from '../../sdk/upload.js';
+import { partMd5s, putFile, putFileMultipart, type FileUpload, type TransferObserver } from '../../sdk/upload.js';
 import { buildAttrs, ATTRS_HEADER } from '../attrs.js';
 import { objectUrl, type Context } from '../context.js';
 import { EX_OK } from '../exit-codes.js';
 import { ParameterError } from '../failures.js';
 import { alreadyUploaded, partWarning, uploadToContinue } from '../continue-put.js';
 import { fileMd5 } from '../file-md5.js';
+import { fileMd5OnWorker } from '../hash-worker.js';
 import { fetchLocalList, type LocalItem } from '../local-list.js';
 import { guessMimeType } from '../mime.js';
 import { formatSize, printExcluded, transferLine } from '../output.js';
@@ -77,12 +78,16 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
     if (item.stat.size > config.multipart_max_chunks * chunk) {
       throw new ParameterError(`Chunk size ${config.multipart_chunk_size_mb} MB results in more than ${config.multipart_max_chunks} chunks. Please increase --multipart-chunk-size-mb`);
     }
-    // Each part's MD5 is checked as it goes up: the whole file's is read only to be stored.
-    if (config.check_md5) md5 = await wholeFileMd5();
+    // The whole file's MD5 is read only to be stored. When it must be read, its parts' MD5s are read at the same time
+    // on the other core and sent as Content-MD5; else each part's MD5 is computed as it goes up.
+    let parts: string[] | undefined;
+    if (config.check_md5 && knownMd5 === undefined) [md5, parts] = await Promise.all([fileMd5OnWorker(item.path, item.stat.size), partMd5s(item.path, item.stat.size, chunk)]);
+    else if (config.check_md5) md5 = knownMd5;
     const uploadId = resuming ? await uploadToContinue(ctx, target.bucket, target.key) : undefined;
     await putFileMultipart(client, upload(md5), {
       partSize: chunk,
       concurrency: ctx.parallel,
+      ...(parts ? { partMd5s: parts } : {}),
       ...(uploadId !== undefined ? { uploadId } : {}),
       onExistingPart: (partNumber, verdict) => warnings.push(partWarning(remote, partNumber, verdict)),
       onPart: (partNumber, partCount, size) => {
