@@ -27,6 +27,8 @@ export interface LocalListOptions {
   filters: Filters;
   /** --files-from lists, read for a source directory (put, sync up). */
   filesFrom?: readonly string[];
+  /** --cache-file (sync's MD5 cache), for s3cmd's -v line when there is none yet. */
+  cacheFile?: string;
 }
 
 export interface LocalList {
@@ -126,6 +128,8 @@ async function addFile(full: string, name: string, items: Map<string, LocalItem>
 export async function fetchLocalList(args: readonly string[], options: LocalListOptions, printer: Printer): Promise<LocalList> {
   const items = new Map<string, LocalItem>();
   let singleFile = false;
+  const cache = options.cacheFile ? await statOrUndefined(options.cacheFile, true) : undefined;
+  if (!cache?.isFile() || cache.size === 0) printer.info('Cache file not found or empty, creating/populating it.');
   for (const arg of args) {
     const isDir = (await statOrUndefined(arg, true))?.isDirectory() ?? false;
     if (isDir && !options.recursive) throw new ParameterError(`Use --recursive to upload a directory: ${arg}`);
@@ -134,6 +138,7 @@ export async function fetchLocalList(args: readonly string[], options: LocalList
     let walked: Walked[];
     let localBase: string;
     let localPath: string;
+    printer.info('Compiling list of local files...');
     if ((await statOrUndefined(arg, true))?.isDirectory()) {
       localBase = basename(arg);
       localPath = arg;
@@ -155,5 +160,6 @@ export async function fetchLocalList(args: readonly string[], options: LocalList
   if (items.size > 1) singleFile = false;
   const sorted = [...items.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const { kept, excluded } = options.filters.split(sorted);
+  printer.info(`Running stat() and reading/calculating MD5 values on ${kept.length} files, this may take some time...`);
   return { items: kept, excluded, singleFile };
 }

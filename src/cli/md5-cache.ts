@@ -50,10 +50,8 @@ export class Md5Cache {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       text = '';
     }
-    if (text === '') {
-      printer.info('Cache file not found or empty, creating/populating it.');
-      return new Md5Cache(file, {});
-    }
+    // An empty or missing cache: fetchLocalList has said so (s3cmd's -v line).
+    if (text === '') return new Md5Cache(file, {});
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -41,6 +41,7 @@ export async function remoteAttribs(client: S3Client, bucket: string, key: strin
 
 async function listUnder(client: S3Client, printer: Printer, uri: S3Uri, recursive: boolean): Promise<RemoteItem[]> {
   const base = uri.key === '' || uri.key.endsWith('/') ? uri.key : uri.key.slice(0, uri.key.lastIndexOf('/') + 1);
+  printer.info(`Retrieving list of remote files for ${formatS3Uri(uri)} ...`);
   const items: RemoteItem[] = [];
   for await (const page of client.listObjects(uri.bucket, { prefix: uri.key, ...(recursive ? {} : { delimiter: '/' }) })) {
     for (const object of page.objects) {

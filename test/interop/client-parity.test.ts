@@ -200,6 +200,16 @@ describe('options as optparse takes them, and local files that cannot be written
     await same(['ls', '--list-allow-unordered', '--no-connection-pooling', 's3://BUCKET/two/']);
   });
 
+  it("-v prints s3cmd's INFO lines, in s3cmd's order", async () => {
+    for (const tool of TOOLS) await mkdir(path.join(twins.work[tool], 'verbose'));
+    const synced = await same(['-v', 'sync', 'opt/', 's3://BUCKET/v/']);
+    assert.match(synced.aitta.stderr, /^INFO: Verifying attributes\.\.\.$/m);
+    await same(['-v', 'put', 'opt/a.txt', 's3://BUCKET/v1']);
+    await same(['-v', 'get', 's3://BUCKET/v1', 'verbose/v1.txt']);
+    const fetched = await same(['-v', 'get', '-r', 's3://BUCKET/v/', 'verbose/']);
+    assert.match(fetched.aitta.stderr, /^INFO: Retrieving list of remote files for s3:\/\/\S+\/v\/ \.\.\.$/m);
+  });
+
   it('get and sync report a file that cannot be written, fetch the others, and exit 2', async () => {
     for (const tool of TOOLS) {
       for (const dir of ['in-the-way/a.txt', 'sync-way/b.log']) await mkdir(path.join(twins.work[tool], dir), { recursive: true });

@@ -217,6 +217,7 @@ export async function downloadOne(ctx: Context, download: Download, mismatches: 
       printer.warning(`${checksum.algorithm} checksums do not match: computed=${computedChecksum}, received=${checksum.expected}`);
       mismatches.push(item.uri);
     }
+    if (!config.progress_meter) printer.info(`Receiving file '${toStdout ? '<stdout>' : destination}', please wait...`);
     if (!config.progress_meter && !toStdout) {
       // s3cmd reports the file's whole size, also when --continue fetched only its end.
       printer.print(transferLine('download', item.uri, destination, total, seconds, options.label), {

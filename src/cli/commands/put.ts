@@ -73,6 +73,8 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
   const warnings: string[] = [];
   const emitWarnings = () => warnings.forEach((warning) => printer.warning(warning));
   const resuming = config.put_continue || config.upload_id !== '';
+  // s3cmd's -v line for each request that sends the file or one of its parts.
+  let requests = 0;
   let md5: string | undefined;
   if (config.enable_multipart && item.stat.size > chunk) {
     if (item.stat.size > config.multipart_max_chunks * chunk) {
@@ -91,6 +93,7 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
       ...(uploadId !== undefined ? { uploadId } : {}),
       onExistingPart: (partNumber, verdict) => warnings.push(partWarning(remote, partNumber, verdict)),
       onPart: (partNumber, partCount, size) => {
+        requests++;
         const [value, unit] = formatSize(size, true);
         return observed(progress.start({ ...labels, extra: `[part ${partNumber} of ${partCount}, ${value}${unit}B] ${seqLabel}` }, size));
       },
@@ -98,6 +101,7 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
   } else {
     md5 = await wholeFileMd5();
     if (config.put_continue && (await alreadyUploaded(ctx, target.bucket, target.key, item.stat.size, md5, warnings))) return emitWarnings;
+    requests++;
     const handle = progress.start({ ...labels, extra: seqLabel }, item.stat.size);
     await putFile(client, upload(md5), md5, observed(handle));
   }
@@ -105,6 +109,7 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
   return () => {
     emitWarnings();
     if (!config.progress_meter) {
+      for (let i = 0; i < requests; i++) printer.info(`Sending file '${item.path}', please wait...`);
       printer.print(transferLine('upload', item.path, remote, item.stat.size, seconds, seqLabel), {
         type: 'upload', source: item.path, destination: remote, bytes: item.stat.size, seconds, md5,
       });
@@ -161,9 +166,10 @@ export async function put(ctx: Context, args: string[]): Promise<number> {
   if (sources.includes('-')) return putStdin(ctx, sources, base);
   const { items, excluded, singleFile } = await fetchLocalList(
     sources,
-    { recursive: config.recursive, followSymlinks: config.follow_symlinks, filters: ctx.filters, filesFrom: ctx.filesFrom },
+    { recursive: config.recursive, followSymlinks: config.follow_symlinks, filters: ctx.filters, filesFrom: ctx.filesFrom, cacheFile: config.cache_file },
     printer,
   );
+  printer.info(`Summary: ${items.length} local files to upload`);
   if (items.length === 0) throw new ParameterError('Nothing to upload.');
   if (!base.endsWith('/') && !singleFile) {
     throw new ParameterError("Destination S3 URI must end with '/' (ie must refer to a directory on the remote side).");

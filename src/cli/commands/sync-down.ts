@@ -89,9 +89,10 @@ export async function syncDown(ctx: Context, args: string[]): Promise<number> {
   const localBases = new Set(
     sources.map((source) => (source.endsWith('/') ? (destination.endsWith('/') ? destination : destination + '/') : joinPath(destination, source.slice(source.lastIndexOf('/') + 1)))),
   );
-  const local = await fetchLocalList([...localBases], { recursive: true, followSymlinks: config.follow_symlinks, filters }, printer);
+  const local = await fetchLocalList([...localBases], { recursive: true, followSymlinks: config.follow_symlinks, filters, cacheFile: config.cache_file }, printer);
   const localEntries = await withMd5s(ctx, local.items);
   printer.info(`Found ${remote.items.length} remote files, ${localEntries.length} local files`);
+  printer.info('Verifying attributes...');
   const plan = compareFilelists(
     { entries: remote.items, remote: true },
     { entries: localEntries, remote: false },

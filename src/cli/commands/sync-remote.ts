@@ -24,6 +24,7 @@ export async function syncRemote(ctx: Context, args: string[]): Promise<number> 
   const src = await fetchRemoteList(client, printer, sources, { recursive: true, requireAttribs: true, filters });
   const dst = await fetchRemoteList(client, printer, [...destinationBases], { recursive: true, requireAttribs: true, filters });
   printer.info(`Found ${src.items.length} source files, ${dst.items.length} destination files`);
+  printer.info('Verifying attributes...');
   const plan = compareFilelists(
     { entries: src.items, remote: true },
     { entries: dst.items, remote: true, excluded: dst.excluded },

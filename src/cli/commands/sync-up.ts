@@ -67,7 +67,7 @@ export async function syncUp(ctx: Context, args: string[]): Promise<number> {
 
 async function syncUpTo(ctx: Context, sources: readonly string[], base: string): Promise<number> {
   const { config, printer, client, filters } = ctx;
-  const local = await fetchLocalList(sources, { recursive: true, followSymlinks: config.follow_symlinks, filters, filesFrom: ctx.filesFrom }, printer);
+  const local = await fetchLocalList(sources, { recursive: true, followSymlinks: config.follow_symlinks, filters, filesFrom: ctx.filesFrom, cacheFile: config.cache_file }, printer);
   const localEntries = await withMd5s(ctx, local.items);
   // "dir" syncs into BASE/dir/ and is compared with what is there; "dir/" and "." with BASE itself.
   const remoteBases = new Set(
@@ -83,6 +83,7 @@ async function syncUpTo(ctx: Context, sources: readonly string[], base: string):
     remoteEntries = [{ ...remoteEntries[0]!, name: localEntries[0]!.name }];
   }
   printer.info(`Found ${localEntries.length} local files, ${remoteEntries.length} remote files`);
+  printer.info('Verifying attributes...');
   const plan = compareFilelists(
     { entries: localEntries, remote: false },
     { entries: remoteEntries, remote: true, excluded: remote.excluded },
