@@ -58,6 +58,7 @@ export function createClient(config: S3Config, parallel: number, printer: Printe
     ...(retries !== undefined ? { retries } : {}),
     timeoutMs: config.socket_timeout * 1000,
     listUnordered: config.list_allow_unordered,
+    ...(config.limitrate > 0 ? { limitRate: config.limitrate } : {}),
     connections: {
       ...(config.ca_certs_file ? { ca: readFileSync(config.ca_certs_file) } : {}),
       ...(config.ssl_client_cert_file ? { cert: readFileSync(config.ssl_client_cert_file) } : {}),

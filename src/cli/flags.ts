@@ -92,6 +92,7 @@ export function addS3cmdOptions(program: Command): Command {
     .option('--no-encrypt', "don't encrypt files (there is no client-side encryption)")
     .option('--list-allow-unordered', 'ask for listings in any order, faster on some services (not an AWS standard)')
     .option('--no-connection-pooling', 'a new connection for every request')
+    .option('--limit-rate <rate>', 'limit the upload or download speed to RATE bytes per second (k and m suffixes for KiB and MiB), all transfers together')
     .option('--ca-certs <file>', 'CA certificates to trust for HTTPS (instead of the system ones)')
     .option('--ssl-cert <file>', "the client's own certificate for HTTPS")
     .option('--ssl-key <file>', "the private key of the client's certificate")
@@ -228,6 +229,7 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('content_type', flags['contentType']);
   set('delay_updates', flags['delayUpdates']);
   set('list_allow_unordered', flags['listAllowUnordered']);
+  set('limitrate', flags['limitRate']);
   if (cliSet('connectionPooling')) set('connection_pooling', flags['connectionPooling']);
   set('ca_certs_file', flags['caCerts']);
   set('ssl_client_cert_file', flags['sslCert']);

@@ -38,7 +38,7 @@ async function fetchRange(client: S3Client, d: RangedDownload, start: number, en
     received += chunk.length;
     d.onBytes(chunk.length);
   });
-  await pipeline(body, createWriteStream(d.file, { flags: 'r+', start, highWaterMark: WRITE_BUFFER }));
+  await pipeline([body, ...client.throttle(), createWriteStream(d.file, { flags: 'r+', start, highWaterMark: WRITE_BUFFER })]);
   if (received !== end - start + 1) throw new Error(`range ${start}-${end} ended after ${received} bytes`);
 }
 

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { uriEncode } from '../auth/uri-encode.js';
 import { hostFor, pathFor, type Endpoint } from './addressing.js';
@@ -14,6 +14,7 @@ import * as parse from './results.js';
 import { canonicalizedResource, presignV2Query, signV2 } from './sigv2.js';
 import { sha256Hex, UNSIGNED_PAYLOAD } from '../auth/signing.js';
 import { canonicalQuery, presignV4Query, signV4, type Credentials } from './sigv4.js';
+import { RateLimit } from './rate-limit.js';
 import { Transport, type ConnectionOptions } from './transport.js';
 import { escapeXml } from './xml.js';
 
@@ -37,6 +38,8 @@ export interface S3ClientOptions {
   listUnordered?: boolean;
   /** How connections are made: TLS trust and identity, and whether they are kept for the next request. */
   connections?: ConnectionOptions;
+  /** Bytes per second that request bodies, and the downloads piped through `throttle()`, keep to together. */
+  limitRate?: number;
 }
 
 /** A body that can be sent again on retry: bytes in memory, or a stream opened afresh. */
@@ -95,12 +98,19 @@ function contentMd5(body: Buffer | string): string {
 
 export class S3Client {
   private readonly transport: Transport;
+  private readonly limit: RateLimit | undefined;
   private readonly regions = new Map<string, string>();
   readonly endpoint: Endpoint;
 
   constructor(private readonly options: S3ClientOptions) {
     this.endpoint = options.endpoint;
-    this.transport = new Transport(options.endpoint, options.maxSockets ?? 16, options.timeoutMs ?? 300_000, options.connections);
+    this.limit = options.limitRate ? new RateLimit(options.limitRate) : undefined;
+    this.transport = new Transport(options.endpoint, options.maxSockets ?? 16, options.timeoutMs ?? 300_000, options.connections, this.limit);
+  }
+
+  /** The streams a download's body goes through to keep to `limitRate`: none without one. */
+  throttle(): Transform[] {
+    return this.limit ? [this.limit.throttle()] : [];
   }
 
   close(): void {

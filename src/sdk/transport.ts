@@ -4,8 +4,9 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { splitHostPort, type Endpoint } from './addressing.js';
+import type { RateLimit } from './rate-limit.js';
 
 export interface WireRequest {
   method: string;
@@ -41,6 +42,7 @@ export class Transport {
     maxSockets: number,
     private readonly timeoutMs: number,
     connections: ConnectionOptions = {},
+    private readonly limit?: RateLimit,
   ) {
     const options = { keepAlive: connections.keepAlive ?? true, maxSockets, maxFreeSockets: maxSockets };
     this.agent = endpoint.useHttps
@@ -70,12 +72,13 @@ export class Transport {
       req.once('error', reject);
       const body = request.body;
       if (body === undefined) req.end();
-      else if (Buffer.isBuffer(body)) req.end(body);
+      else if (Buffer.isBuffer(body) && !this.limit) req.end(body);
       else {
         req.once('socket', () => {
-          const stream = body();
+          const stream = Buffer.isBuffer(body) ? Readable.from([body]) : body();
           stream.once('error', (error) => req.destroy(error));
-          stream.pipe(req);
+          if (this.limit) stream.pipe(this.limit.throttle()).pipe(req);
+          else stream.pipe(req);
         });
       }
     });

@@ -200,6 +200,16 @@ describe('options as optparse takes them, and local files that cannot be written
     await same(['ls', '--list-allow-unordered', '--no-connection-pooling', 's3://BUCKET/two/']);
   });
 
+  it('--limit-rate holds transfers to the rate (1m: a MiB a second)', async () => {
+    await localFile('rated.bin', 'x'.repeat(1_500_000));
+    const seconds = (line: string) => Number(/ in (\d+\.\d) seconds/.exec(line)?.[1]);
+    const up = await same(['--limit-rate=1m', 'put', 'rated.bin', 's3://BUCKET/rated.bin']);
+    assert.ok(seconds(up.aitta.stdout) >= 1.3, up.aitta.stdout);
+    const down = await same(['--limit-rate=1m', 'get', 's3://BUCKET/rated.bin', 'rated.copy']);
+    assert.ok(seconds(down.aitta.stdout) >= 1.3, down.aitta.stdout);
+    assert.equal(await readFile(path.join(twins.work.aitta, 'rated.copy'), 'utf8'), 'x'.repeat(1_500_000));
+  });
+
   it("-v prints s3cmd's INFO lines, in s3cmd's order", async () => {
     for (const tool of TOOLS) await mkdir(path.join(twins.work[tool], 'verbose'));
     const synced = await same(['-v', 'sync', 'opt/', 's3://BUCKET/v/']);

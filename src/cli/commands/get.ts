@@ -146,7 +146,7 @@ async function fetchStream(ctx: Context, download: Download, written: string, st
     progressHandle.update(chunk.length);
   });
   const sink = toStdout ? process.stdout : createWriteStream(written, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER });
-  await pipeline(response.body, sink, { end: !toStdout });
+  await pipeline([response.body, ...ctx.client.throttle(), sink], { end: !toStdout });
   return { headers, total, checks, md5: hash.digest('hex'), checksum: checksum?.computed() };
 }
 
