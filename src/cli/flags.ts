@@ -227,6 +227,8 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('requester_pays', flags['requesterPays']);
   set('content_disposition', flags['contentDisposition']);
   set('content_type', flags['contentType']);
+  if (flags['debug']) config.verbosity = 'DEBUG';
+  else if (flags['verbose']) config.verbosity = 'INFO';
   set('delay_updates', flags['delayUpdates']);
   set('list_allow_unordered', flags['listAllowUnordered']);
   set('limitrate', flags['limitRate']);

@@ -81,12 +81,17 @@ export interface PrinterOptions {
   stderr: Writable;
   json: boolean;
   quiet: boolean;
-  /** Print INFO: messages (-v). */
+  /** Print INFO: messages (-v, or verbosity in the s3cfg). */
   verbose: boolean;
 }
 
 export class Printer {
   constructor(private readonly options: PrinterOptions) {}
+
+  /** Once the configuration is read: its verbosity decides whether INFO: messages print. */
+  set verbose(on: boolean) {
+    this.options.verbose = on;
+  }
 
   get json(): boolean {
     return this.options.json;

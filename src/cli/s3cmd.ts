@@ -57,6 +57,8 @@ export async function runS3cmd(inv: Invocation): Promise<number> {
     });
     for (const warning of warnings) printer.warning(warning);
     applyFlags(config, flags, inv.cliSet, inv.env);
+    // Python's logging levels: INFO is 20; DEBUG and NOTSET (below it) show INFO too.
+    printer.verbose = ['INFO', 'DEBUG', 'NOTSET'].includes(config.verbosity) || (/^-?\d+$/.test(config.verbosity) && Number(config.verbosity) <= 20);
     if (flags['dumpConfig']) {
       stdout.write(dumpConfig(config));
       return EX_OK;

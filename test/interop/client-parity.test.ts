@@ -218,6 +218,11 @@ describe('options as optparse takes them, and local files that cannot be written
     await same(['-v', 'get', 's3://BUCKET/v1', 'verbose/v1.txt']);
     const fetched = await same(['-v', 'get', '-r', 's3://BUCKET/v/', 'verbose/']);
     assert.match(fetched.aitta.stderr, /^INFO: Retrieving list of remote files for s3:\/\/\S+\/v\/ \.\.\.$/m);
+    // verbosity in the s3cfg does what -v does.
+    const verboseConfig = path.join(s3cmd.home, 'verbose.s3cfg');
+    await writeFile(verboseConfig, (await readFile(s3cmd.configFile, 'utf8')).replace('[default]', '[default]\nverbosity = INFO'));
+    const configured = await same(['-c', verboseConfig, 'get', '--force', 's3://BUCKET/v1', 'verbose/v1.txt']);
+    assert.match(configured.aitta.stderr, /^INFO: Receiving file 'verbose\/v1\.txt', please wait\.\.\.$/m);
   });
 
   it('get and sync report a file that cannot be written, fetch the others, and exit 2', async () => {
