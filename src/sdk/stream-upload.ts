@@ -2,10 +2,11 @@
 // multipart upload: the stream is cut into parts of `partSize` bytes, each
 // held in memory while it goes up, `concurrency` at most at once. Memory is
 // bounded by the part size and the concurrency, whatever the stream's
-// length, and the buffers of finished parts are used again. Each part is
-// checked against its MD5 ETag; a failed upload this call started is
-// aborted once every part in flight has settled. An upload can continue an earlier one: a part
-// already there with the size and MD5 of what the stream gives is kept.
+// length, and the buffers of finished parts are used again. Each part goes
+// with its Content-MD5 and is checked against its ETag; a failed upload
+// this call started is aborted once every part in flight has settled. An
+// upload can continue an earlier one: a part already there with the size
+// and MD5 of what the stream gives is kept.
 
 import { createHash } from 'node:crypto';
 import type { S3Client } from './client.js';
@@ -65,7 +66,8 @@ export async function putStreamMultipart(
     }
     const observer = options.onPart?.(partNumber, length);
     // A task never rejects (nothing may be awaiting it yet): a failure is kept for the next send or the end.
-    const task = sendPart(client, upload, uploadId, partNumber, () => ({ body: part, md5: () => md5 })).then(
+    const headers = { 'content-md5': Buffer.from(md5, 'hex').toString('base64') };
+    const task = sendPart(client, upload, uploadId, partNumber, () => ({ body: part, md5: () => md5, headers })).then(
       (etag) => {
         etags[partNumber - 1] = etag;
         observer?.bytes(length);
