@@ -177,6 +177,12 @@ export function applyFlags(config: S3Config, flags: Flags, cliSet: (name: string
   set('get_continue', flags['continue']);
   set('put_continue', flags['continuePut']);
   set('upload_id', flags['uploadId']);
+  // s3cmd: an UploadId given means continuing.
+  if (flags['uploadId']) config.put_continue = true;
+  // Each key given alone replaces the file's (s3cmd updates every option the command line set).
+  set('access_key', flags['access_key']);
+  set('secret_key', flags['secret_key']);
+  set('access_token', flags['access_token']);
   set('skip_existing', flags['skipExisting']);
   set('recursive', flags['recursive']);
   if (flags['aclPublic']) config.acl_public = true;

@@ -28,9 +28,12 @@ export interface Invocation {
   stderr: NodeJS.WriteStream;
 }
 
+/** s3cmd's dump_config: every option by name (acl_public only once -P or --acl-private set it). */
 function dumpConfig(config: S3Config): string {
-  const { acl_public: _acl, extra_headers: _extra, remove_headers: _remove, check_md5: _md5, acl_grants: _grants, acl_revokes: _revokes, additional_destinations: _destinations, no_access_logging: _noLogging, ...options } = config;
-  return '[default]\n' + Object.entries(options).map(([name, value]) => `${name} = ${value === true ? 'True' : value === false ? 'False' : value}\n`).join('');
+  const { acl_public, extra_headers: _extra, remove_headers: _remove, check_md5: _md5, acl_grants: _grants, acl_revokes: _revokes, additional_destinations: _destinations, no_access_logging: _noLogging, ...options } = config;
+  const shown: Record<string, unknown> = acl_public === undefined ? options : { ...options, acl_public };
+  const names = Object.keys(shown).sort();
+  return '[default]\n' + names.map((name) => `${name} = ${shown[name] === true ? 'True' : shown[name] === false ? 'False' : shown[name]}\n`).join('');
 }
 
 export async function runS3cmd(inv: Invocation): Promise<number> {

@@ -195,6 +195,12 @@ describe('options as optparse takes them, and local files that cannot be written
     assert.match(ambiguous.stderr, /^aitta: error: ambiguous option: --d \(--debug, .*--dry-run, --dump-config.*\?\)$/m);
   });
 
+  it('keys given as options replace the file\'s, and --dump-config shows what the options set', async () => {
+    await same(['--access_key=NOSUCHKEY', 'ls'], 77);
+    await same(['-P', '--upload-id=U1', '--secret_key=other', '--dump-config']);
+    await same(['--acl-private', '-v', '--dump-config']);
+  });
+
   it('accepts the connection and sync options it has no use for as s3cmd does', async () => {
     await same(['sync', '--delay-updates', '--no-encrypt', 'opt/', 's3://BUCKET/two/']);
     await same(['ls', '--list-allow-unordered', '--no-connection-pooling', 's3://BUCKET/two/']);
