@@ -10,8 +10,7 @@
 
 import { createHash } from 'node:crypto';
 import type { S3Client } from './client.js';
-import { stripQuotes } from './results.js';
-import { sendPart, type PartVerdict, type TransferObserver } from './upload.js';
+import { contentMd5Header, partVerdict, sendPart, type PartVerdict, type TransferObserver } from './upload.js';
 
 export interface StreamUpload {
   bucket: string;
@@ -54,19 +53,17 @@ export async function putStreamMultipart(
     const md5 = createHash('md5').update(part).digest('hex');
     const there = existing.get(partNumber);
     if (there) {
-      const remote = stripQuotes(there.etag);
-      const verdict: PartVerdict =
-        there.size !== length ? { match: false, reason: 'size', remote: there.size, local: length } : remote !== md5 ? { match: false, reason: 'checksum', remote, local: md5 } : { match: true };
+      const verdict = partVerdict(there, length, md5);
       options.onExistingPart?.(partNumber, verdict);
       if (verdict.match) {
-        etags[partNumber - 1] = remote;
+        etags[partNumber - 1] = md5;
         spare.push(buffer);
         return;
       }
     }
     const observer = options.onPart?.(partNumber, length);
     // A task never rejects (nothing may be awaiting it yet): a failure is kept for the next send or the end.
-    const headers = { 'content-md5': Buffer.from(md5, 'hex').toString('base64') };
+    const headers = contentMd5Header(md5);
     const task = sendPart(client, upload, uploadId, partNumber, () => ({ body: part, md5: () => md5, headers })).then(
       (etag) => {
         etags[partNumber - 1] = etag;

@@ -48,6 +48,18 @@ const READ_CHUNK = 1024 * 1024;
 /** Attempts at a part whose ETag is not the MD5 of what was sent. */
 const PART_ATTEMPTS = 3;
 
+/** The Content-MD5 header of a body whose MD5 (hex) is known. */
+export function contentMd5Header(md5Hex: string): Record<string, string> {
+  return { 'content-md5': Buffer.from(md5Hex, 'hex').toString('base64') };
+}
+
+/** Whether a part already there (its size and ETag) holds `length` bytes whose MD5 is `md5` (looked at only when the sizes agree). */
+export function partVerdict(remote: { size: number; etag: string }, length: number, md5: string): PartVerdict {
+  if (remote.size !== length) return { match: false, reason: 'size', remote: remote.size, local: length };
+  const etag = stripQuotes(remote.etag);
+  return etag === md5 ? { match: true } : { match: false, reason: 'checksum', remote: etag, local: md5 };
+}
+
 /** A re-openable body over a file range that counts what it reads, and shows each chunk to `seen` (told first when an attempt starts). */
 function fileBody(file: string, start: number, length: number, observer?: TransferObserver, seen?: (chunk?: Buffer) => void): Body {
   let read = 0;
@@ -84,7 +96,7 @@ function hashedRange(file: string, start: number, length: number, observer?: Tra
 export async function putFile(client: S3Client, upload: FileUpload, md5Hex: string, observer?: TransferObserver): Promise<string> {
   // The MD5 is known: the service checks the body against it, so it is not hashed again on the way.
   const body = fileBody(upload.file, 0, upload.size, observer);
-  const headers = { ...upload.headers, 'content-md5': Buffer.from(md5Hex, 'hex').toString('base64') };
+  const headers = { ...upload.headers, ...contentMd5Header(md5Hex) };
   try {
     const { etag } = await client.putObject(upload.bucket, upload.key, body, headers);
     observer?.done(true);
@@ -131,13 +143,9 @@ async function keptParts(client: S3Client, upload: FileUpload, uploadId: string,
     if (part.partNumber < 1 || part.partNumber > partCount) continue;
     const start = (part.partNumber - 1) * partSize;
     const length = Math.min(partSize, upload.size - start);
-    let verdict: PartVerdict;
-    if (part.size !== length) verdict = { match: false, reason: 'size', remote: part.size, local: length };
-    else {
-      const local = options.partMd5s?.[part.partNumber - 1] ?? (await rangeMd5(upload.file, start, length));
-      const remote = stripQuotes(part.etag);
-      verdict = remote === local ? { match: true } : { match: false, reason: 'checksum', remote, local };
-    }
+    // The file's range is read only when the sizes agree.
+    const local = part.size !== length ? '' : (options.partMd5s?.[part.partNumber - 1] ?? (await rangeMd5(upload.file, start, length)));
+    const verdict = partVerdict(part, length, local);
     options.onExistingPart?.(part.partNumber, verdict);
     if (verdict.match) kept[part.partNumber - 1] = stripQuotes(part.etag);
   }
@@ -164,7 +172,7 @@ export async function putFileMultipart(client: S3Client, upload: FileUpload, opt
         etags[index] = await sendPart(client, upload, uploadId, index + 1, () =>
           known === undefined
             ? hashedRange(upload.file, start, length, observer)
-            : { body: fileBody(upload.file, start, length, observer), md5: () => known, headers: { 'content-md5': Buffer.from(known, 'hex').toString('base64') } },
+            : { body: fileBody(upload.file, start, length, observer), md5: () => known, headers: contentMd5Header(known) },
         );
         observer?.done(true);
       } catch (error) {
