@@ -29,9 +29,10 @@ export async function alreadyUploaded(ctx: Context, bucket: string, key: string,
   return false;
 }
 
-/** The upload to continue: --upload-id, or the only unfinished one of the key; undefined to start one. */
+/** The upload to continue: --upload-id, or with --continue-put the only unfinished one of the key; undefined to start one. */
 export async function uploadToContinue(ctx: Context, bucket: string, key: string): Promise<string | undefined> {
   if (ctx.config.upload_id) return ctx.config.upload_id;
+  if (!ctx.config.put_continue) return undefined;
   const uploads = (await ctx.client.listMultipartUploads(bucket, key)).filter((upload) => upload.key === key);
   if (uploads.length > 1) {
     const uri = `s3://${bucket}/${key}`;

@@ -21,7 +21,6 @@ export class ExitError extends Error {
   }
 }
 
-/** "404 (NoSuchKey): The specified key does not exist." as s3cmd formats an S3Error. */
 /** Python's errno and strerror for a Node error code, for the errors s3cmd words itself. */
 const ERRNO: Record<string, [number, string]> = {
   ENOENT: [2, 'No such file or directory'],
@@ -47,6 +46,7 @@ export function localFileErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' && typeof path === 'string' ? code : undefined;
 }
 
+/** "404 (NoSuchKey): The specified key does not exist." as s3cmd formats an S3Error. */
 export function describeS3Error(error: S3ServiceError): string {
   return `${error.status} (${error.code || error.reason})${error.message ? `: ${error.message}` : ''}`;
 }

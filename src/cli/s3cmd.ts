@@ -32,8 +32,8 @@ export interface Invocation {
 function dumpConfig(config: S3Config): string {
   const { acl_public, extra_headers: _extra, remove_headers: _remove, check_md5: _md5, acl_grants: _grants, acl_revokes: _revokes, additional_destinations: _destinations, no_access_logging: _noLogging, ...options } = config;
   const shown: Record<string, unknown> = acl_public === undefined ? options : { ...options, acl_public };
-  const names = Object.keys(shown).sort();
-  return '[default]\n' + names.map((name) => `${name} = ${shown[name] === true ? 'True' : shown[name] === false ? 'False' : shown[name]}\n`).join('');
+  const line = ([name, value]: [string, unknown]) => `${name} = ${value === true ? 'True' : value === false ? 'False' : value}\n`;
+  return '[default]\n' + Object.entries(shown).sort(([a], [b]) => (a < b ? -1 : 1)).map(line).join('');
 }
 
 export async function runS3cmd(inv: Invocation): Promise<number> {

@@ -72,7 +72,6 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
   const started = Date.now();
   const warnings: string[] = [];
   const emitWarnings = () => warnings.forEach((warning) => printer.warning(warning));
-  const resuming = config.put_continue || config.upload_id !== '';
   // s3cmd's -v line for each request that sends the file or one of its parts.
   let requests = 0;
   let md5: string | undefined;
@@ -85,7 +84,7 @@ export async function uploadOne(ctx: Context, item: LocalItem, remote: string, s
     let parts: string[] | undefined;
     if (config.check_md5 && knownMd5 === undefined) [md5, parts] = await Promise.all([fileMd5OnWorker(item.path, item.stat.size), partMd5s(item.path, item.stat.size, chunk)]);
     else if (config.check_md5) md5 = knownMd5;
-    const uploadId = resuming ? await uploadToContinue(ctx, target.bucket, target.key) : undefined;
+    const uploadId = await uploadToContinue(ctx, target.bucket, target.key);
     await putFileMultipart(client, upload(md5), {
       partSize: chunk,
       concurrency: ctx.parallel,
@@ -135,7 +134,7 @@ async function putStdin(ctx: Context, sources: string[], remote: string): Promis
   const headers = uploadHeaders(ctx, `${config.mime_type || config.default_mime_type}; charset=${config.encoding.toUpperCase()}`);
   const attrs = buildAttrs({ uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 }, undefined, config.preserve_attrs);
   if (attrs) headers[ATTRS_HEADER] = attrs;
-  const uploadId = config.put_continue || config.upload_id !== '' ? await uploadToContinue(ctx, target.bucket, target.key) : undefined;
+  const uploadId = await uploadToContinue(ctx, target.bucket, target.key);
   const seqLabel = '[1 of 1]';
   const started = Date.now();
   const { size } = await putStreamMultipart(client, { bucket: target.bucket, key: target.key, headers }, process.stdin, {
