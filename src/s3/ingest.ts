@@ -119,7 +119,7 @@ export async function storeStream(blobs: BlobStore, source: AsyncIterable<Buffer
   };
   let written: { size: number; blobId: string };
   try {
-    written = await blobs.write(source, onChunk, options.maxBytes);
+    written = await blobs.write(source, onChunk, options.maxBytes, options.length);
   } catch (error) {
     md5.discard();
     checksum?.discard();

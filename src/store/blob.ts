@@ -14,8 +14,10 @@ export interface BlobStore {
    * place (and the directory fsynced). `onChunk` sees every chunk on the way
    * (for MD5 and checksums); when it returns a promise, reading waits for it. If `source` throws, or more than `maxBytes` come,
    * the temporary file is removed and the error rethrown; nothing is left.
+   * `expectedBytes` (the body's declared length, when known) chooses how
+   * the bytes are written, not how many are taken.
    */
-  write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void | Promise<void>, maxBytes: number): Promise<BlobWriteResult>;
+  write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void | Promise<void>, maxBytes: number, expectedBytes?: number): Promise<BlobWriteResult>;
   /** Reads bytes start..end inclusive (the whole blob when omitted). */
   read(blobId: string, start?: number, end?: number): NodeJS.ReadableStream;
   /**

@@ -4,18 +4,13 @@
 
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
-import { lstat, mkdir, open, opendir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, opendir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { errors } from '../errors.js';
 import type { BlobStore, BlobWriteResult } from './blob.js';
+import { createBlobFile } from './blob-file.js';
 
-/** Bytes gathered before one vectored write. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
-/** Buffers per vectored write (IOV_MAX on Linux). */
-const WRITE_BATCH_BUFFERS = 1024;
-/** Bytes written between background fdatasyncs of a large blob. */
-const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 /** Read stream buffer size, and the size of writeTo's buffers. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 /** Reads writeTo keeps ahead of the socket: its buffers per call. */
@@ -50,10 +45,10 @@ export class FsBlobStore implements BlobStore {
     mkdirSync(this.tmpDir, { recursive: true });
   }
 
-  async write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void | Promise<void>, maxBytes: number): Promise<BlobWriteResult> {
+  async write(source: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void | Promise<void>, maxBytes: number, expectedBytes = 0): Promise<BlobWriteResult> {
     const blobId = randomBytes(16).toString('hex');
     const tmpPath = join(this.tmpDir, blobId);
-    const file = new BlobFile(await open(tmpPath, 'wx'));
+    const file = await createBlobFile(tmpPath, expectedBytes);
     let size = 0;
     try {
       for await (const chunk of source) {
@@ -160,90 +155,6 @@ export class FsBlobStore implements BlobStore {
     }
     this.madeDirs.add(dir);
     return dir;
-  }
-}
-
-/**
- * A temporary blob file being written. Chunks are gathered into ~1 MiB
- * vectored writes with one write in flight while the next batch gathers, and
- * a background fdatasync every SYNC_EVERY_BYTES starts writeback while data
- * still arrives, so the final fdatasync has little left to do.
- */
-class BlobFile {
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
-  private unsyncedBytes = 0;
-  private writing: Promise<void> | undefined;
-  private syncing: Promise<void> | undefined;
-  private syncError: unknown;
-
-  constructor(private readonly handle: FileHandle) {}
-
-  async append(chunk: Buffer): Promise<void> {
-    this.batch.push(chunk);
-    this.batchBytes += chunk.length;
-    if (this.batchBytes < WRITE_BATCH_BYTES && this.batch.length < WRITE_BATCH_BUFFERS) return;
-    await this.writing;
-    if (this.syncError !== undefined) throw this.syncError;
-    this.writing = handled(writeAll(this.handle, this.batch));
-    this.unsyncedBytes += this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
-    if (this.unsyncedBytes >= SYNC_EVERY_BYTES && this.syncing === undefined) {
-      this.unsyncedBytes = 0;
-      this.syncing = this.writing
-        .then(() => this.handle.datasync())
-        .then(
-          () => {
-            this.syncing = undefined;
-          },
-          (error: unknown) => {
-            this.syncError = error;
-            this.syncing = undefined;
-          },
-        );
-    }
-  }
-
-  /** Writes what is left, fdatasyncs and closes the file. */
-  async finish(): Promise<void> {
-    await this.writing;
-    if (this.batchBytes > 0) await writeAll(this.handle, this.batch);
-    await this.syncing;
-    if (this.syncError !== undefined) throw this.syncError;
-    await this.handle.datasync();
-    await this.handle.close();
-  }
-
-  /** Waits for the I/O in flight and closes the file, ignoring errors (the caller is already failing). */
-  async abandon(): Promise<void> {
-    await this.writing?.catch(() => {});
-    await this.syncing;
-    await this.handle.close().catch(() => {});
-  }
-}
-
-/** Marks `promise` as handled now; its failure still reaches whoever awaits it later. */
-function handled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
-
-/** Writes every byte of `buffers` (a vectored write may be short). */
-async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<void> {
-  let pending = buffers;
-  while (pending.length > 0) {
-    let { bytesWritten } = await file.writev(pending);
-    if (bytesWritten === 0) throw new Error('blob write made no progress');
-    const rest: Buffer[] = [];
-    for (const buffer of pending) {
-      if (bytesWritten >= buffer.length) bytesWritten -= buffer.length;
-      else {
-        rest.push(bytesWritten > 0 ? buffer.subarray(bytesWritten) : buffer);
-        bytesWritten = 0;
-      }
-    }
-    pending = rest;
   }
 }
 
