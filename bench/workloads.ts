@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { S3Client } from "../src/sdk/client.js";
+import { createBlobFile } from "../src/store/blob-file.js";
 import { chunks, clientDriver, mbps, type SmallDriver, type SmallOpsConfig, type Target } from "../src/bench/workloads.js";
 import { abHead, smallClient, wrkRun, type SmallTools, type ToolRun } from "./load-tools.js";
 import { spawnTracked } from "./servers.js";
@@ -77,6 +78,26 @@ export async function writeCeiling(dir: string, buf: Buffer, bytes: number, sync
   }
   const result = mbps(bytes, t0);
   await unlink(file);
+  return result;
+}
+
+/**
+ * The same bytes written as Aitta writes a large blob (direct I/O from
+ * aligned memory, then fdatasync), without the network or any hashing; MB/s.
+ */
+export async function blobWriteCeiling(dir: string, buf: Buffer, bytes: number): Promise<number> {
+  const path = join(dir, "ceiling-blob.bin");
+  const t0 = performance.now();
+  const file = await createBlobFile(path, bytes);
+  try {
+    for await (const c of chunks(buf, bytes)) await file.append(c);
+    await file.finish();
+  } catch (error) {
+    await file.abandon();
+    throw error;
+  }
+  const result = mbps(bytes, t0);
+  await unlink(path);
   return result;
 }
 
