@@ -9,11 +9,13 @@ import { bootstrap, firstStartMessage } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 import { createS3Server } from './http/server.js';
 import { LifecycleWorker } from './lifecycle/worker.js';
+import { raiseMallocThresholds } from './malloc-thresholds.js';
 import { FsBlobStore } from './store/fs-blob.js';
 import { GarbageCollector } from './store/gc.js';
 import { SqliteMetaStore } from './store/sqlite.js';
 
 export async function serve(config: ServerConfig): Promise<void> {
+  raiseMallocThresholds();
   await mkdir(config.dataDir, { recursive: true });
   const meta = await SqliteMetaStore.open(path.join(config.dataDir, 'meta.sqlite'));
   const blobs = new FsBlobStore(config.dataDir);
