@@ -16,9 +16,14 @@ let free: Buffer[] | undefined;
 function slices(): Buffer[] {
   if (free !== undefined) return free;
   free = [];
-  // Without WebAssembly (node --jitless) there is no aligned memory: every write is buffered.
-  if (typeof WebAssembly === 'undefined') return free;
-  const memory = new WebAssembly.Memory({ initial: (SLICES * ALIGNED_SLICE_BYTES) / WASM_PAGE_BYTES });
+  // Without WebAssembly (node --jitless), or with too little address space
+  // for its reservation (ulimit -v), there is no aligned memory: every write is buffered.
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: (SLICES * ALIGNED_SLICE_BYTES) / WASM_PAGE_BYTES });
+  } catch {
+    return free;
+  }
   for (let i = SLICES - 1; i >= 0; i--) free.push(Buffer.from(memory.buffer, i * ALIGNED_SLICE_BYTES, ALIGNED_SLICE_BYTES));
   return free;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { constants, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,21 @@ describe('createBlobFile', { skip: process.platform !== 'linux' && 'reads /proc'
     } finally {
       returnAlignedSlices(taken);
     }
+  });
+
+  test('without address space for the aligned memory (ulimit -v), a large blob is buffered, and intact', () => {
+    const blobFile = new URL('./blob-file.js', import.meta.url).href;
+    const path = join(dir, 'ulimit');
+    const script = `
+      const { createBlobFile } = await import(${JSON.stringify(blobFile)});
+      const file = await createBlobFile(${JSON.stringify(path)}, 16 * 1024 * 1024);
+      await file.append(Buffer.alloc(9 * 1024 * 1024 + 5, 7));
+      await file.finish();`;
+    const run = spawnSync('bash', ['-c', 'ulimit -v 4000000 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const written = readFileSync(path);
+    assert.equal(written.length, 9 * MiB + 5);
+    assert.ok(written.equals(Buffer.alloc(9 * MiB + 5, 7)));
   });
 
   test('finished and abandoned files give their slices back', async () => {
