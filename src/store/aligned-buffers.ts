@@ -7,7 +7,7 @@
 
 /** Bytes per slice: one direct write. */
 export const ALIGNED_SLICE_BYTES = 1024 * 1024;
-/** Slices in the memory: 64 MiB of address space, touched only as slices are used. */
+/** Slices in the memory: 64 MiB, its pages touched only as slices are used (V8 reserves more address space around it). */
 const SLICES = 64;
 const WASM_PAGE_BYTES = 64 * 1024;
 
