@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     // What this machine allows, in the same run: the client targets read against these.
     const buf = randomBytes(1024 * 1024);
     const fsyncWrite = await writeCeiling(work, buf, largeBytes);
-    const bufferedWrite = await writeCeiling(work, buf, largeBytes, false);
+    const bufferedWrite = await writeCeiling(work, buf, largeBytes, "buffered");
     const md5 = await md5Ceiling(buf, largeBytes);
     const client = clientFor(server, 16);
     let putRate: number;

@@ -18,7 +18,7 @@ import { RssSampler } from "./rss.js";
 import * as w from "../src/bench/workloads.js";
 import { formatByteSize } from "../src/cli/size.js";
 import { SERVER_NAMES, clientFor, killAll, killAllSync, startServer, type ServerName } from "./servers.js";
-import { blobWriteCeiling, curlGet, md5Ceiling, toolDriver, writeCeiling } from "./workloads.js";
+import { curlGet, md5Ceiling, toolDriver, writeCeiling } from "./workloads.js";
 
 interface Config {
   servers: ServerName[];
@@ -279,7 +279,7 @@ async function main(): Promise<void> {
     const buf = randomBytes(w.MiB);
     log(`data under ${root}; servers: ${cfg.servers.join(", ")}${cfg.quick ? " (quick)" : ""}`);
     const diskCeiling = await measure(`fdatasync'd write of ${formatByteSize(cfg.largeBytes)} MB/s`, () => writeCeiling(root, buf, cfg.largeBytes));
-    const blobWrite = await measure(`Aitta's blob write of ${formatByteSize(cfg.largeBytes)} MB/s`, () => blobWriteCeiling(root, buf, cfg.largeBytes));
+    const blobWrite = await measure(`Aitta's blob write of ${formatByteSize(cfg.largeBytes)} MB/s`, () => writeCeiling(root, buf, cfg.largeBytes, "blob"));
     const md5 = await measure(`MD5 of ${formatByteSize(cfg.largeBytes)}, one core MB/s`, () => md5Ceiling(buf, cfg.largeBytes));
     const curl = onPath("curl");
     if (!curl) log("curl not found on PATH: the curl GET column is skipped");

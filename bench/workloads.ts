@@ -65,36 +65,32 @@ export async function curlGet(target: Target, key: string, bytes: number): Promi
   return (speed ?? NaN) / 1e6;
 }
 
-/** Sequential write of `bytes` (the same 1 MiB buffers) to a file in `dir`, then fdatasync unless `sync` is false; MB/s. */
-export async function writeCeiling(dir: string, buf: Buffer, bytes: number, sync = true): Promise<number> {
-  const file = join(dir, "ceiling.bin");
-  const t0 = performance.now();
-  const fh = await open(file, "w");
-  try {
-    for await (const c of chunks(buf, bytes)) await fh.write(c);
-    if (sync) await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-  const result = mbps(bytes, t0);
-  await unlink(file);
-  return result;
-}
-
 /**
- * The same bytes written as Aitta writes a large blob (direct I/O from
- * aligned memory, then fdatasync), without the network or any hashing; MB/s.
+ * Sequential write of `bytes` (the same 1 MiB buffers) to a new file in
+ * `dir`; MB/s. "fdatasync" and "buffered" write through the page cache, and
+ * fdatasync or not; "blob" writes as Aitta writes a large blob (direct I/O
+ * from aligned memory, then fdatasync), without the network or any hashing.
  */
-export async function blobWriteCeiling(dir: string, buf: Buffer, bytes: number): Promise<number> {
-  const path = join(dir, "ceiling-blob.bin");
+export async function writeCeiling(dir: string, buf: Buffer, bytes: number, how: "fdatasync" | "buffered" | "blob" = "fdatasync"): Promise<number> {
+  const path = join(dir, "ceiling.bin");
   const t0 = performance.now();
-  const file = await createBlobFile(path, bytes);
-  try {
-    for await (const c of chunks(buf, bytes)) await file.append(c);
-    await file.finish();
-  } catch (error) {
-    await file.abandon();
-    throw error;
+  if (how === "blob") {
+    const file = await createBlobFile(path, bytes);
+    try {
+      for await (const c of chunks(buf, bytes)) await file.append(c);
+      await file.finish();
+    } catch (error) {
+      await file.abandon();
+      throw error;
+    }
+  } else {
+    const fh = await open(path, "w");
+    try {
+      for await (const c of chunks(buf, bytes)) await fh.write(c);
+      if (how === "fdatasync") await fh.datasync();
+    } finally {
+      await fh.close();
+    }
   }
   const result = mbps(bytes, t0);
   await unlink(path);
