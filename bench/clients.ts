@@ -35,7 +35,7 @@ interface Setup {
 function command(tool: Tool, setup: Setup, args: { aitta: string[]; aws: string[] }): [string, string[], NodeJS.ProcessEnv] {
   switch (tool) {
     case "aitta":
-      return [process.execPath, [AITTA_MAIN, "-c", setup.s3cfg, ...args.aitta], process.env];
+      return [AITTA_MAIN, ["-c", setup.s3cfg, ...args.aitta], process.env];
     case "s3cmd":
       return ["s3cmd", ["-c", setup.s3cfg, ...args.aitta], process.env];
     case "aws":

@@ -143,8 +143,9 @@ export const AITTA_MAIN = fileURLToPath(new URL("../src/cli/main.js", import.met
 async function startAitta(dataDir: string, creds: Credentials): Promise<RunningServer> {
   if (!existsSync(AITTA_MAIN)) throw new Error(`${AITTA_MAIN} not found (Aitta is not built yet)`);
   const env = { ...process.env, AITTA_ACCESS_KEY: creds.accessKey, AITTA_SECRET_KEY: creds.secretKey };
-  const args = [AITTA_MAIN, "serve", "--host", HOST, "--port", "0", "--data", dataDir];
-  const { child, tail } = spawnTracked(process.execPath, args, env);
+  // Run as the `aitta` command runs, by its #! line, which carries node's flags.
+  const args = ["serve", "--host", HOST, "--port", "0", "--data", dataDir];
+  const { child, tail } = spawnTracked(AITTA_MAIN, args, env);
   const m = await waitForLine(child, tail, /Aitta listening on http:\/\/127\.0\.0\.1:(\d+)/, "aitta");
   return running("aitta", Number(m[1]), child);
 }

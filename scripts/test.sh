@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf dist
-npx tsc -p tsconfig.json
+npm run build --silent
 mapfile -t files < <(find dist/src dist/test -name '*.test.js' | sort)
 exec node --test --test-concurrency=2 "${files[@]}"

@@ -1,6 +1,13 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=64
 // The `aitta` command: `aitta serve` runs the service; every other first
 // word is an s3cmd command run by the client (`aitta ls`, `aitta put ...`).
+//
+// The flag sets a floor of 64 MB under V8's old-generation limit. Each 64 KiB
+// of a request body is a new Buffer outside the JS heap, and V8 counts those
+// against that limit until a scavenge frees them, once 32 MB have piled up.
+// Without the floor, a server that has served small requests has a limit of
+// about 32 MB (its live heap is ~9 MB), so a large upload started a full GC
+// every 20-30 MB: 1 GiB PUTs ran at 600-650 MB/s instead of 750-780.
 
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommand } from './admin.js';
