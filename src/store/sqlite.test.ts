@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { S3Error } from '../errors.js';
 import type { ListPage, ObjectRecord } from './meta.js';
 import { compareKeys, successor } from './listing-walk.js';
-import { SqliteMetaStore } from './sqlite.js';
+import { CHECKPOINT_FRAMES, SqliteMetaStore } from './sqlite.js';
 import { garbage, object, openStore, part, tempDir, upload } from './testing.js';
 
 
@@ -61,6 +61,27 @@ describe('SqliteMetaStore basics', () => {
     const store = await SqliteMetaStore.open(path);
     for (let round = 0; round < 20; round++) assert.equal((await store.getObject('bkt', `k${round}`))?.key, `k${round}`);
     await store.close();
+  });
+
+  test('checkpoints keep the WAL bounded, and what they copied survives reopening', async () => {
+    // The store checkpoints by itself (SQLite's automatic checkpoints are off): without that, this WAL would pass 100 MB.
+    const path = join(tempDir(), 'meta.sqlite');
+    const store = await SqliteMetaStore.open(path);
+    await store.createBucket({ name: 'bkt', projectId: 'p1', region: '', createdAt: new Date(0) });
+    const body = (i: number) => Buffer.alloc(200 * 1024, i);
+    const count = 500;
+    for (let i = 0; i < count; i += 10) {
+      await Promise.all(Array.from({ length: 10 }, (_, j) => store.putObject(object(`k${i + j}`, { kind: 'inline', bytes: body(i + j) }))));
+    }
+    const pageFrameBytes = 4096 + 24;
+    assert.ok(statSync(`${path}-wal`).size < 1.5 * CHECKPOINT_FRAMES * pageFrameBytes, `WAL of ${statSync(`${path}-wal`).size} bytes`);
+    await store.close();
+    const reopened = await SqliteMetaStore.open(path);
+    for (const i of [0, 1, 250, count - 1]) {
+      const got = await reopened.getObject('bkt', `k${i}`, 'body');
+      assert.ok(got?.data.kind === 'inline' && got.data.bytes.equals(body(i)), `k${i}`);
+    }
+    await reopened.close();
   });
 
   test('credentials round-trip', async () => {

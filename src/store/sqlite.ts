@@ -2,17 +2,18 @@
 // better-sqlite3 is synchronous, so reads run directly; writes are queued and
 // applied together in one transaction, each in its own savepoint so that one
 // failure fails only its caller. A write resolves only once its commit is on
-// disk: SQLite commits without syncing (synchronous=NORMAL) and the WAL is
-// fdatasync'd on libuv's thread pool, so the event loop keeps serving
-// requests meanwhile. Writes queued while a sync runs are committed when it
-// ends, all at once, and synced by the next; with no sync running, a commit
-// ends each event-loop turn that queued writes.
+// disk: SQLite never syncs (synchronous=OFF) and the WAL is fdatasync'd on
+// libuv's thread pool, so the event loop keeps serving requests meanwhile.
+// Writes queued while a sync runs are committed when it ends, all at once,
+// and synced by the next; with no sync running, a commit ends each
+// event-loop turn that queued writes. Checkpoints are the store's too (see
+// checkpointIfDue), so that their syncs run off the event loop as well.
 // Listings walk the (bucket, key) primary key with keyset pagination and jump
 // over whole common prefixes; nothing is scanned or sorted in memory. The
 // schema is in sqlite-schema.ts, rows and their conversions in
 // sqlite-rows.ts, versions in sqlite-versions.ts.
 
-import { fdatasync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { fdatasync, fdatasyncSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -97,6 +98,8 @@ import type { AgeCursor, AgedObject, UploadCursor } from './meta.js';
 const MMAP_BYTES = 256 * 1024 * 1024;
 /** Most writes applied in one transaction; the rest wait for the next turn so one commit never grows without bound. */
 const MAX_WRITES_PER_COMMIT = 1000;
+/** WAL frames (pages) that make a checkpoint due: ~40 MB, not SQLite's default of 1000. */
+export const CHECKPOINT_FRAMES = 10_000;
 const datasync = promisify(fdatasync);
 
 /** The store's own error for a database another process holds (a running `aitta serve`). */
@@ -163,6 +166,8 @@ function prepareStatements(db: Database.Database) {
     savepoint: p('SAVEPOINT item'),
     release: p('RELEASE item'),
     rollbackToSavepoint: p('ROLLBACK TO item'),
+    walFrames: p<{ log: number }>('PRAGMA wal_checkpoint(NOOP)'),
+    checkpoint: p('PRAGMA wal_checkpoint(PASSIVE)'),
 
     insertProject: p('INSERT INTO projects (id, name) VALUES (?, ?)'),
     getProject: p<Project>('SELECT id, name FROM projects WHERE id = ?'),
@@ -311,8 +316,11 @@ export class SqliteMetaStore implements MetaStore {
   private awaitingSync: Array<() => void> = [];
   /** The running loop of WAL syncs, while there is one. */
   private syncing: Promise<void> | undefined;
-  /** A descriptor of the WAL file, for fdatasync. */
+  /** True from the start of a WAL sync to the end of the checkpoint after it: nothing is committed then. */
+  private syncInFlight = false;
+  /** Descriptors of the WAL and of the database file, for fdatasync. */
   private readonly walFd: number;
+  private readonly dbFd: number;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly scanObjects: RangeScan<ObjectSummary>;
   private readonly scanUploads: RangeScan<UploadRow>;
@@ -325,6 +333,9 @@ export class SqliteMetaStore implements MetaStore {
 
   private constructor(private readonly db: Database.Database) {
     this.walFd = openSync(`${db.name}-wal`, 'a');
+    this.dbFd = openSync(db.name, 'r+');
+    // What opening wrote (the schema's migrations) is on disk before anything else is.
+    fdatasyncSync(this.walFd);
     this.sql = prepareStatements(db);
     this.scanObjects = rangeScan(db, `SELECT ${SUMMARY_COLUMNS} FROM objects`, 'key', toSummary);
     this.scanUploads = rangeScan(db, `SELECT ${UPLOAD_COLUMNS} FROM uploads`, 'key, initiated, upload_id', toUploadRow);
@@ -343,10 +354,11 @@ export class SqliteMetaStore implements MetaStore {
       db.pragma('busy_timeout = 1000');
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      // Checkpoint every ~40 MB of WAL rather than SQLite's 4 MB: pages
-      // rewritten in between are copied once, a third less work per write.
-      db.pragma('wal_autocheckpoint = 10000');
+      // SQLite's own syncs would block the event loop; the store makes them
+      // on the thread pool instead: the WAL after each commit (syncWal), the
+      // database file after each checkpoint (checkpointIfDue).
+      db.pragma('synchronous = OFF');
+      db.pragma('wal_autocheckpoint = 0');
       db.pragma('cache_size = -32768');
       // Inline bodies fill overflow pages, which SQLite reads with a pread
       // of the file on every GET, bypassing its cache; mapped, they are a
@@ -909,11 +921,15 @@ export class SqliteMetaStore implements MetaStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.queue.length > 0) this.flush();
-    // The sync loop still owns the WAL descriptor: closing it under an fdatasync in flight fails that sync.
-    await this.syncing;
+    while (this.syncing !== undefined || this.queue.length > 0) {
+      if (this.syncing !== undefined) await this.syncing;
+      else this.flush();
+    }
+    // Closing checkpoints the WAL and removes it: with SQLite's own syncs, the database file is synced first.
+    this.db.pragma('synchronous = NORMAL');
     this.db.close();
     closeSync(this.walFd);
+    closeSync(this.dbFd);
   }
 
   // Write path.
@@ -946,8 +962,13 @@ export class SqliteMetaStore implements MetaStore {
     if (this.queue.length > 0) this.scheduleFlush();
   };
 
-  /** Applies up to MAX_WRITES_PER_COMMIT queued writes in one transaction, each in its own savepoint. */
+  /**
+   * Applies up to MAX_WRITES_PER_COMMIT queued writes in one transaction,
+   * each in its own savepoint; nothing while a sync is in flight (the sync
+   * loop commits them when it ends).
+   */
   private flush(): void {
+    if (this.syncInFlight) return;
     const batch = this.queue.splice(0, MAX_WRITES_PER_COMMIT);
     if (batch.length === 0) return;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
@@ -996,6 +1017,7 @@ export class SqliteMetaStore implements MetaStore {
     while (this.awaitingSync.length > 0) {
       const done = this.awaitingSync;
       this.awaitingSync = [];
+      this.syncInFlight = true;
       try {
         await datasync(this.walFd);
       } catch (error) {
@@ -1004,11 +1026,32 @@ export class SqliteMetaStore implements MetaStore {
         process.exit(1);
       }
       for (const callback of done) callback();
+      await this.checkpointIfDue();
+      this.syncInFlight = false;
       // What was queued during the sync is committed now, at once, for the next one.
       this.flush();
     }
     this.syncing = undefined;
     if (this.queue.length > 0) this.scheduleFlush();
+  }
+
+  /**
+   * Copies the WAL into the database file once it holds CHECKPOINT_FRAMES,
+   * then syncs the file. Runs after a WAL sync, with nothing committed since
+   * that sync began (syncInFlight): every frame it copies is on disk already,
+   * and the WAL is not reused (the next commit would restart it) before the
+   * copies are on disk too.
+   */
+  private async checkpointIfDue(): Promise<void> {
+    if (this.sql.walFrames.get()!.log < CHECKPOINT_FRAMES) return;
+    try {
+      this.sql.checkpoint.run();
+      await datasync(this.dbFd);
+    } catch (error) {
+      // Whether the copies are on disk is unknown, so the WAL may not be reused: nothing more is written.
+      console.error('aitta: checkpoint of the metadata WAL failed:', error);
+      process.exit(1);
+    }
   }
 
   // Helpers that run inside a write transaction.
