@@ -247,6 +247,16 @@ function rows(cfg: Config, diskCeiling: Cell): MetricRow[] {
   ];
 }
 
+/** Says so when the single-PUT target is above what one core hashes: the ETag is one MD5 over the body, in order. */
+function md5BoundNote(diskCeiling: Cell, md5: Cell): string[] {
+  if (diskCeiling.kind !== "num" || md5.kind !== "num" || 0.9 * diskCeiling.value <= md5.value) return [];
+  const mb = (v: number): string => Math.round(v).toLocaleString("en-US");
+  return [
+    `In this run the single-PUT target (${mb(0.9 * diskCeiling.value)} MB/s) is above the MD5 ceiling of one core (${mb(md5.value)} MB/s). ` +
+      "A single PUT's ETag is one MD5 over its whole body, computed in order, so no server that sends it can meet the target here.",
+  ];
+}
+
 async function main(): Promise<void> {
   let cfg: Config | undefined;
   try {
@@ -316,6 +326,7 @@ async function main(): Promise<void> {
         "MB = 10^6 bytes. Targets are Aitta's (2-core machine); ✓/✗ says whether a cell meets its target. Large PUT and multipart targets are 90 % of the fdatasync'd write ceiling above.",
         "s3rver and moto are not durable (no fsync), and moto keeps objects in memory; they are references for protocol overhead, not like-for-like.",
         "RSS is the server process tree's resident set, sampled every 100 ms plus the kernel's high-water mark (VmHWM) for a single process.",
+        ...md5BoundNote(diskCeiling, md5),
         ...(cfg.tools.wrk || cfg.tools.ab
           ? ["s3rver and moto take the presigned URLs of wrk and ab without checking their signatures (a wrong one passes too); Aitta verifies each one."]
           : []),
