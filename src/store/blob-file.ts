@@ -98,7 +98,7 @@ class DirectBlobFile implements BlobFile {
 
   /** Starts the write of the current slice's first `length` bytes and moves to the next slice once it is free. */
   private async writeCurrent(length: number): Promise<void> {
-    this.writes[this.current] = handled(writeAt(this.handle, this.slices[this.current]!, length, this.position));
+    this.writes[this.current] = handled(writeAll(this.handle, [this.slices[this.current]!.subarray(0, length)], this.position));
     this.position += length;
     this.filled = 0;
     this.current = (this.current + 1) % this.slices.length;
@@ -110,15 +110,6 @@ class DirectBlobFile implements BlobFile {
     await Promise.allSettled(this.writes);
     this.writes.length = 0;
     returnAlignedSlices(this.slices.splice(0));
-  }
-}
-
-/** Writes `length` bytes of `buffer` at `position` (a write may be short). */
-async function writeAt(file: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
-  for (let done = 0; done < length; ) {
-    const { bytesWritten } = await file.write(buffer, done, length - done, position + done);
-    if (bytesWritten === 0) throw new Error('blob write made no progress');
-    done += bytesWritten;
   }
 }
 
@@ -186,12 +177,13 @@ function handled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** Writes every byte of `buffers` (a vectored write may be short). */
-async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<void> {
+/** Writes every byte of `buffers`, at `position` or else at the file's offset (a vectored write may be short). */
+async function writeAll(file: FileHandle, buffers: Buffer[], position?: number): Promise<void> {
   let pending = buffers;
   while (pending.length > 0) {
-    let { bytesWritten } = await file.writev(pending);
+    let { bytesWritten } = await file.writev(pending, position);
     if (bytesWritten === 0) throw new Error('blob write made no progress');
+    if (position !== undefined) position += bytesWritten;
     const rest: Buffer[] = [];
     for (const buffer of pending) {
       if (bytesWritten >= buffer.length) bytesWritten -= buffer.length;
